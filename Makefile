@@ -1,0 +1,54 @@
+# tradeportal — the commands a newcomer needs. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: help install install-dev run serve migrate seed test lint bench clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: setup.cfg constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv and install the portal
+
+install-dev: $(VENV)/.installed-dev ## Install the portal with the test and lint tools
+
+migrate: install ## Bring the database schema up to date
+	$(FLASK) db upgrade
+
+seed: migrate ## Load the reference data in data/ (skips what did not change)
+	$(FLASK) seed
+
+run: seed ## Install, migrate, load the data and serve on http://127.0.0.1:5000
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+serve: ## Serve without installing or loading (after one `make run`)
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install-dev ## Install what the tests need and run every test
+	$(BIN)/pytest
+
+lint: install-dev ## Check style and common mistakes with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: install-dev ## Measure speed against raw baselines; reports in instance/bench/
+	$(BIN)/python bench/hs_lookup.py
+
+clean: ## Remove the virtualenv, caches and the local instance folder
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis *.egg-info

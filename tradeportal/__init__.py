@@ -1,0 +1,59 @@
+"""tradeportal: a national single window for trade information."""
+
+import os
+
+from flask import Flask
+
+from tradeportal.config import ROOT, DefaultConfig, validate_config
+from tradeportal.db import db
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create and configure the trade portal application."""
+    config = config or {}
+    instance_path = (
+        config.get("INSTANCE_PATH")
+        or os.environ.get("TRADEPORTAL_INSTANCE_PATH")
+        or str(ROOT / "instance")
+    )
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("TRADEPORTAL")
+    app.config.update(config)
+    validate_config(app)
+
+    db.init_app(app)
+    _register_blueprints(app)
+    _register_web_hooks(app)
+    _register_cli(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from tradeportal import views
+    from tradeportal.hs import views as hs_views
+    from tradeportal.search import views as search_views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(hs_views.bp)
+    app.register_blueprint(search_views.bp)
+
+
+def _register_web_hooks(app: Flask) -> None:
+    from tradeportal import errors, security, templating
+
+    errors.register(app)
+    security.register(app)
+    templating.register(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from tradeportal import cli
+
+    cli.register(app)

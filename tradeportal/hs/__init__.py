@@ -1,0 +1,1 @@
+"""The nomenclature: HS editions, national lines, correspondences, code lookup and browse."""

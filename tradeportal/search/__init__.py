@@ -1,0 +1,1 @@
+"""Search: one box that takes codes and words."""

@@ -1,0 +1,90 @@
+"""Loading the reference data in ``data/``, skipping datasets whose files did not change.
+
+Each dataset loads in one transaction: a broken file leaves the database as it was.
+"""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from tradeportal.db import Base, UtcDateTime, utcnow
+from tradeportal.hs import services as hs_services
+
+# Bump a dataset's loader version when its transform changes, so unchanged files reload.
+LOADER_VERSIONS = {"hs": 1}
+
+
+class DataLoad(Base):
+    """The fingerprint of the files a dataset was last loaded from."""
+
+    __tablename__ = "data_loads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dataset: Mapped[str] = mapped_column(String(40), unique=True)
+    checksum: Mapped[str] = mapped_column(String(64))
+    rows_changed: Mapped[int]
+    loaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    def __repr__(self) -> str:
+        return f"<DataLoad {self.dataset} {self.checksum[:12]} at {self.loaded_at:%Y-%m-%d %H:%M}>"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    files: tuple[str, ...]
+    load: Callable  # (session, data_dir, progress) -> LoadReport
+    size: Callable[[Path], int]  # how many rows the progress bar counts
+
+
+DATASETS = (
+    Dataset(
+        "hs",
+        tuple(hs_services.HS_FILES.values()),
+        hs_services.load_hs_reference,
+        hs_services.hs_reference_size,
+    ),
+)
+
+
+def fingerprint(dataset: Dataset, data_dir: Path) -> str:
+    """Hash a dataset's files and loader version."""
+    digest = hashlib.sha256(f"{dataset.name}:v{LOADER_VERSIONS[dataset.name]}".encode())
+    for relative in dataset.files:
+        digest.update(relative.encode())
+        digest.update((data_dir / relative).read_bytes())
+    return digest.hexdigest()
+
+
+def _last_load(session: Session, dataset: Dataset) -> DataLoad | None:
+    return session.scalar(select(DataLoad).where(DataLoad.dataset == dataset.name))
+
+
+def is_up_to_date(session: Session, dataset: Dataset, data_dir: Path) -> bool:
+    """Tell whether the dataset was last loaded from exactly these files."""
+    last = _last_load(session, dataset)
+    return last is not None and last.checksum == fingerprint(dataset, data_dir)
+
+
+def load_dataset(
+    session: Session,
+    dataset: Dataset,
+    data_dir: Path,
+    progress: Callable[[int], None] = lambda n: None,
+):
+    """Load one dataset and record its fingerprint; the caller commits."""
+    report = dataset.load(session, data_dir, progress)
+    last = _last_load(session, dataset)
+    if last is None:
+        last = DataLoad(dataset=dataset.name)
+        session.add(last)
+    last.checksum = fingerprint(dataset, data_dir)
+    last.rows_changed = report.changed
+    last.loaded_at = utcnow()
+    session.flush()
+    return report

@@ -1,0 +1,3 @@
+from tradeportal import create_app
+
+app = create_app()
