@@ -5,9 +5,11 @@ from pathlib import Path
 import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from tradeportal.config import ROOT
 from tradeportal.db import db
@@ -25,6 +27,14 @@ def alembic_config() -> AlembicConfig:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = db.engine
     return config
+
+
+def schema_is_current() -> bool:
+    """Tell whether the database is migrated to the newest revision."""
+    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    with db.engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    return current == heads
 
 
 @db_cli.command("upgrade")
@@ -66,9 +76,14 @@ def db_current() -> None:
 
 
 @click.command("seed")
+@with_appcontext
 @click.option("--force", is_flag=True, help="Reload even when the data files did not change.")
 def seed(force: bool) -> None:
     """Load the reference data in data/ (idempotent; unchanged datasets are skipped)."""
+    if not schema_is_current():
+        raise click.ClickException(
+            "The database schema is not up to date; run `flask db upgrade` first."
+        )
     data_dir = Path(current_app.config["DATA_DIR"])
     session = db.session
     for dataset in DATASETS:

@@ -280,9 +280,10 @@ def get_catalog() -> HsCatalog:
         return g.hs_catalog
     session = db.session
     token = tuple(
-        session.execute(
+        (code, revision)
+        for code, revision in session.execute(
             select(Nomenclature.code, Nomenclature.revision).order_by(Nomenclature.code)
-        ).tuples()
+        )
     )
     catalog = current_app.extensions.get(_EXTENSION_KEY)
     if catalog is None or catalog.token != token:

@@ -186,7 +186,7 @@ def load_hs_edition(
         scope=in_edition,
     )
     section_ids = dict(
-        session.execute(select(HsSection.numeral, HsSection.id).where(in_edition)).tuples().all()
+        session.execute(select(HsSection.numeral, HsSection.id).where(in_edition)).all()
     )
     chapter_sections = {row.code: row.section for row in rows if row.level == 2}
     ids: dict[str, int] = {}

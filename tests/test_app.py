@@ -1,0 +1,60 @@
+"""Application-wide behaviour: configuration, security headers and error pages."""
+
+import pytest
+
+from tests.conftest import make_app
+from tradeportal.config import ConfigError
+
+
+def test_production_refuses_to_start_without_secrets(tmp_path):
+    with pytest.raises(ConfigError, match="TRADEPORTAL_SECRET_KEY"):
+        make_app(tmp_path, PRODUCTION=True, SECRET_KEY=None)
+
+
+def test_the_embedded_mode_keeps_its_generated_secret_key(tmp_path):
+    from tradeportal import create_app
+
+    first = create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
+    second = create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
+    assert first == second
+    assert len(first) >= 32
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_environment_variables_override_defaults(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRADEPORTAL_MAX_QUERY_LENGTH", "50")
+    assert make_app(tmp_path).config["MAX_QUERY_LENGTH"] == 50
+
+
+def test_every_page_carries_security_headers(client):
+    response = client.get("/")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_an_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "There is no page at this address" in response.get_data(as_text=True)
+
+
+def test_an_unexpected_error_shows_no_trace(app, caplog):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "secret internals" not in page
+    assert "Something went wrong" in page
+    assert "secret internals" in caplog.text  # but it is logged for the operators
+
+
+def test_the_stylesheet_is_served(client):
+    with client.get("/static/css/site.css") as response:
+        assert response.status_code == 200
+        assert "@media print" in response.get_data(as_text=True)
