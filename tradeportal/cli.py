@@ -13,6 +13,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from tradeportal.config import ROOT
 from tradeportal.db import db
+from tradeportal.hs.catalog import invalidate_catalog
 from tradeportal.hs.services import DataFileError
 from tradeportal.seed import DATASETS, is_up_to_date, load_dataset
 
@@ -97,6 +98,7 @@ def seed(force: bool) -> None:
             ) as bar:
                 report = load_dataset(session, dataset, data_dir, bar.update)
             session.commit()
+            invalidate_catalog()
         except DataFileError as error:
             session.rollback()
             raise click.ClickException(

@@ -28,6 +28,8 @@ class DefaultConfig:
     DATA_DIR = str(ROOT / "data")
     # Long user input is cut here, and the page says so.
     MAX_QUERY_LENGTH = 200
+    # How stale another process's nomenclature change may look here (see hs/catalog.py).
+    HS_CATALOG_MAX_AGE_SECONDS = 1.0
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
 

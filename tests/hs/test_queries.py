@@ -3,9 +3,10 @@
 from datetime import date
 
 import pytest
+from flask import g
 
 from tradeportal.db import db
-from tradeportal.hs.catalog import get_catalog
+from tradeportal.hs.catalog import get_catalog, invalidate_catalog
 from tradeportal.hs.models import HsNode, Nomenclature, NomenclatureKind
 from tradeportal.hs.queries import Outcome, UnknownNomenclature, lookup_code
 
@@ -69,13 +70,12 @@ def test_national_lines_are_listed_under_their_subheading(national_lines, app):
     assert 'href="/hs/09012190"' not in page  # ended in 2024
 
 
-def test_a_new_national_line_is_seen_without_a_restart(national_lines):
-    assert lookup_code("09012150", TODAY).outcome is Outcome.MISSING
-    national_lines.revision += 1
+def _add_line(national, code: str) -> None:
+    national.revision += 1
     db.session.add(
         HsNode(
-            nomenclature_id=national_lines.id,
-            code="09012150",
+            nomenclature_id=national.id,
+            code=code,
             level=8,
             parent_id=db.session.query(HsNode).filter_by(code="090121").first().id,
             description_en="Ground",
@@ -83,9 +83,22 @@ def test_a_new_national_line_is_seen_without_a_restart(national_lines):
         )
     )
     db.session.commit()
-    from flask import g
 
-    g.pop("hs_catalog")  # a new unit of work
+
+def test_a_change_made_in_this_process_is_seen_at_once(national_lines):
+    assert lookup_code("09012150", TODAY).outcome is Outcome.MISSING
+    _add_line(national_lines, "09012150")
+    invalidate_catalog()
+    assert lookup_code("09012150", TODAY).outcome is Outcome.FOUND
+
+
+@pytest.mark.config(HS_CATALOG_MAX_AGE_SECONDS=0)
+def test_a_change_made_by_another_process_is_seen_by_the_next_unit_of_work(national_lines):
+    assert lookup_code("09012150", TODAY).outcome is Outcome.MISSING
+    _add_line(national_lines, "09012150")
+    # Same unit of work: one consistent snapshot throughout.
+    assert lookup_code("09012150", TODAY).outcome is Outcome.MISSING
+    g.pop("hs_catalog")  # the next request
     assert lookup_code("09012150", TODAY).outcome is Outcome.FOUND
 
 

@@ -1,12 +1,16 @@
 """An in-process, read-only snapshot of the nomenclatures, for fast lookups and browsing.
 
 The HS tree is reference data that changes a few times a year but is read on every
-product page, so each process keeps one immutable snapshot. Each unit of work (a request,
-a CLI command) compares the nomenclatures' revision numbers once, and the snapshot is
-rebuilt when they moved.
+product page, so each process keeps one immutable snapshot. A unit of work (a request, a
+CLI command) compares the nomenclatures' revision numbers with the snapshot's when the
+last comparison is older than ``HS_CATALOG_MAX_AGE_SECONDS``, and the snapshot is rebuilt
+when they moved. Code that changes a nomenclature in this process calls
+:func:`invalidate_catalog` so its own next read is fresh; other processes catch up within
+that maximum age.
 """
 
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -142,6 +146,7 @@ class HsCatalog:
     trees: dict[str, NomenclatureTree]
     successors: dict[tuple[str, str], list[Link]]
     predecessors: dict[tuple[str, str], list[Link]]
+    checked_at: float = field(default_factory=time.monotonic)
 
     def edition_on(self, day: date) -> NomenclatureTree | None:
         """Return the HS edition in force on ``day`` (the newest if several overlap)."""
@@ -274,23 +279,35 @@ def build_catalog(session: Session, token: tuple) -> HsCatalog:
     return HsCatalog(token, trees, dict(successors), dict(predecessors))
 
 
+def _current_token(session: Session) -> tuple:
+    statement = select(Nomenclature.code, Nomenclature.revision).order_by(Nomenclature.code)
+    return tuple((code, revision) for code, revision in session.execute(statement))
+
+
 def get_catalog() -> HsCatalog:
     """Return the snapshot for this unit of work, rebuilding it if the data moved."""
     if "hs_catalog" in g:
         return g.hs_catalog
-    session = db.session
-    token = tuple(
-        (code, revision)
-        for code, revision in session.execute(
-            select(Nomenclature.code, Nomenclature.revision).order_by(Nomenclature.code)
-        )
-    )
     catalog = current_app.extensions.get(_EXTENSION_KEY)
-    if catalog is None or catalog.token != token:
-        with _build_lock:
-            catalog = current_app.extensions.get(_EXTENSION_KEY)
-            if catalog is None or catalog.token != token:
-                catalog = build_catalog(session, token)
-                current_app.extensions[_EXTENSION_KEY] = catalog
+    max_age = current_app.config["HS_CATALOG_MAX_AGE_SECONDS"]
+    if catalog is None or time.monotonic() - catalog.checked_at >= max_age:
+        session = db.session
+        token = _current_token(session)
+        if catalog is not None and catalog.token == token:
+            catalog.checked_at = time.monotonic()
+        else:
+            with _build_lock:
+                catalog = current_app.extensions.get(_EXTENSION_KEY)
+                if catalog is None or catalog.token != token:
+                    catalog = build_catalog(session, token)
+                    current_app.extensions[_EXTENSION_KEY] = catalog
     g.hs_catalog = catalog
     return catalog
+
+
+def invalidate_catalog() -> None:
+    """Make the next unit of work compare the snapshot with the database (after a write)."""
+    catalog = current_app.extensions.get(_EXTENSION_KEY)
+    if catalog is not None:
+        catalog.checked_at = float("-inf")
+    g.pop("hs_catalog", None)
