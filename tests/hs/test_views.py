@@ -24,6 +24,9 @@ def test_home_offers_search_and_the_21_sections(client):
     page = response.get_data(as_text=True)
     assert 'name="q"' in page
     assert len(re.findall(r'href="/hs#section-[IVX]+"', page)) == 21
+    text = text_of(response)
+    assert "Chapters 01–05" in text
+    assert "Chapter 15 " in text  # section III holds one chapter
 
 
 def test_browse_lists_every_chapter_with_counts(client, app):

@@ -75,10 +75,10 @@ def read_hs_file(path: Path, skipped: dict[str, int]) -> list[HsRow]:
     for line, raw in _read_csv(path):
         code = raw.get("hscode", "")
         if not any(raw.values()):
-            skipped["empty rows"] = skipped.get("empty rows", 0) + 1
+            skipped["empty row(s)"] = skipped.get("empty row(s)", 0) + 1
             continue
         if code in COMTRADE_PSEUDO_CODES or raw.get("section") == "TOTAL":
-            skipped["Comtrade pseudo-codes"] = skipped.get("Comtrade pseudo-codes", 0) + 1
+            skipped["Comtrade pseudo-code(s)"] = skipped.get("Comtrade pseudo-code(s)", 0) + 1
             continue
         level = raw.get("level", "")
         if not (code.isascii() and code.isdigit() and len(code) in HS_LEVELS):
@@ -243,8 +243,8 @@ def load_correspondence(
     for line, raw in _read_csv(path):
         new_code, old_code, relationship = raw[new_column], raw[old_column], raw["relationship"]
         if new_code in COMTRADE_PSEUDO_CODES or old_code in COMTRADE_PSEUDO_CODES:
-            report.skipped["Comtrade pseudo-code links"] = (
-                report.skipped.get("Comtrade pseudo-code links", 0) + 1
+            report.skipped["Comtrade pseudo-code link(s)"] = (
+                report.skipped.get("Comtrade pseudo-code link(s)", 0) + 1
             )
             continue
         if new_code not in known_new:
