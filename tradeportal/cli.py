@@ -14,7 +14,7 @@ from flask.cli import AppGroup, with_appcontext
 from tradeportal.config import ROOT
 from tradeportal.db import db
 from tradeportal.hs.catalog import invalidate_catalog
-from tradeportal.hs.services import DataFileError
+from tradeportal.datafiles import DataFileError
 from tradeportal.seed import DATASETS, is_up_to_date, load_dataset
 
 MIGRATIONS = ROOT / "migrations"
@@ -39,9 +39,9 @@ def schema_is_current() -> bool:
 
 
 @db_cli.command("upgrade")
-@click.argument("revision", default="head")
+@click.argument("revision", default="heads")
 def db_upgrade(revision: str) -> None:
-    """Upgrade the database schema to REVISION (default: head)."""
+    """Upgrade the database schema to REVISION (default: every head)."""
     command.upgrade(alembic_config(), revision)
 
 
@@ -112,5 +112,8 @@ def seed(force: bool) -> None:
 
 
 def register(app: Flask) -> None:
+    from tradeportal.content.cli import content_cli
+
     app.cli.add_command(db_cli)
     app.cli.add_command(seed)
+    app.cli.add_command(content_cli)

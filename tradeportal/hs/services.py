@@ -3,14 +3,13 @@
 Services flush, never commit: the CLI command that calls them commits once.
 """
 
-import csv
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tradeportal.datafiles import DataFileError, LoadReport, Progress, read_csv
 from tradeportal.db import upsert_rows
 from tradeportal.hs.models import (
     HS_EDITIONS,
@@ -25,19 +24,6 @@ from tradeportal.hs.models import (
 COMTRADE_PSEUDO_CODES = {"TOTAL", "99", "9999", "999999"}
 HS_LEVELS = (2, 4, 6)
 
-Progress = Callable[[int], None]
-
-
-class DataFileError(ValueError):
-    """A reference file with bad lines; nothing from it is loaded."""
-
-    def __init__(self, path: Path, problems: list[tuple[int, str, str]]):
-        self.path = path
-        self.problems = problems  # (line number, field, reason)
-        lines = "; ".join(f"line {line} {name}: {reason}" for line, name, reason in problems[:20])
-        more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
-        super().__init__(f"{path.name}: {len(problems)} bad line(s): {lines}{more}")
-
 
 @dataclass
 class HsRow:
@@ -49,30 +35,10 @@ class HsRow:
     description_en: str
 
 
-@dataclass
-class LoadReport:
-    """Counts of what a load did, per table, and what it skipped on purpose."""
-
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)
-    skipped: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def changed(self) -> int:
-        return sum(c["inserted"] + c["updated"] for c in self.counts.values())
-
-
-def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row) from a UTF-8 CSV, tolerating a byte-order mark."""
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        for row in reader:
-            yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}
-
-
 def read_hs_file(path: Path, skipped: dict[str, int]) -> list[HsRow]:
     """Read and check a Comtrade-style HS file; raise DataFileError listing every bad line."""
     rows, problems, seen = [], [], set()
-    for line, raw in _read_csv(path):
+    for line, raw in read_csv(path):
         code = raw.get("hscode", "")
         if not any(raw.values()):
             skipped["empty row(s)"] = skipped.get("empty row(s)", 0) + 1
@@ -122,7 +88,7 @@ def read_french_labels(path: Path) -> dict[str, str]:
     Chapters come upper-case and are put in sentence case; a 6-digit label in the CN
     is only a fragment ("autres"), so it is shown after its heading's text.
     """
-    raw = {row["hscode"]: row["name_fr"] for _line, row in _read_csv(path) if row["name_fr"]}
+    raw = {row["hscode"]: row["name_fr"] for _line, row in read_csv(path) if row["name_fr"]}
     labels = {}
     for code, text in raw.items():
         if len(code) == 2 and text.isupper():
@@ -137,9 +103,9 @@ def read_french_labels(path: Path) -> dict[str, str]:
 
 def read_sections(en_path: Path, fr_path: Path) -> list[dict]:
     """Read the 21 section titles in English and French."""
-    french = {row["section"]: row["name_fr"] for _line, row in _read_csv(fr_path)}
+    french = {row["section"]: row["name_fr"] for _line, row in read_csv(fr_path)}
     sections = []
-    for position, (_line, row) in enumerate(_read_csv(en_path), start=1):
+    for position, (_line, row) in enumerate(read_csv(en_path), start=1):
         title_en = row["name"][0].upper() + row["name"][1:]
         title_fr = french.get(row["section"])
         if title_fr and title_fr.isupper():
@@ -240,7 +206,7 @@ def load_correspondence(
     known_new = set(session.scalars(select(HsNode.code).where(HsNode.nomenclature_id == new.id)))
     new_column, old_column = new.code.lower(), old.code.lower()
     rows, problems, seen = [], [], set()
-    for line, raw in _read_csv(path):
+    for line, raw in read_csv(path):
         new_code, old_code, relationship = raw[new_column], raw[old_column], raw["relationship"]
         if new_code in COMTRADE_PSEUDO_CODES or old_code in COMTRADE_PSEUDO_CODES:
             report.skipped["Comtrade pseudo-code link(s)"] = (

@@ -1,0 +1,1 @@
+"""Bulk import and export of trade content, shared by every content area."""
