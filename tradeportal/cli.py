@@ -12,9 +12,9 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from tradeportal.config import ROOT
+from tradeportal.datafiles import DataFileError
 from tradeportal.db import db
 from tradeportal.hs.catalog import invalidate_catalog
-from tradeportal.datafiles import DataFileError
 from tradeportal.seed import DATASETS, is_up_to_date, load_dataset
 
 MIGRATIONS = ROOT / "migrations"
