@@ -38,9 +38,8 @@ def run_migrations_online() -> None:
         if is_sqlite:
             # Batch mode copies and drops tables; with foreign keys on, ON DELETE
             # CASCADE would empty the child tables. The pragma is a no-op inside a
-            # transaction, so it is set before the migration's transaction starts.
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()
+            # transaction, so it goes to the driver before the migration's transaction.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=Base.metadata,
@@ -52,8 +51,8 @@ def run_migrations_online() -> None:
             context.run_migrations()
         if is_sqlite:
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             connection.commit()
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
             if broken:
                 raise RuntimeError(f"Migration left broken foreign keys: {broken[:10]}")
 

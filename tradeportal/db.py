@@ -68,6 +68,7 @@ def value_enum(enum_cls: type[enum.Enum], length: int = 20) -> Enum:
 
 
 def _set_sqlite_pragmas(dbapi_connection, _record, busy_timeout_ms: int) -> None:
+    dbapi_connection.isolation_level = None  # see make_engine: SQLAlchemy emits BEGIN
     cursor = dbapi_connection.cursor()
     # WAL lets the web process read while the worker writes; NORMAL is safe with WAL.
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -90,6 +91,10 @@ def make_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
         "connect",
         lambda conn, record: _set_sqlite_pragmas(conn, record, busy_timeout_ms),
     )
+    # pysqlite opens transactions lazily and not before SAVEPOINT, so a released savepoint
+    # would commit on its own and a later rollback could not undo it (an import would no
+    # longer be all-or-nothing). Let SQLAlchemy emit BEGIN itself, as its docs advise.
+    event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
     return engine
 
 
