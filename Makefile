@@ -49,6 +49,7 @@ lint: install-dev ## Check style and common mistakes with ruff
 
 bench: install-dev ## Measure speed against raw baselines; reports in instance/bench/
 	$(BIN)/python bench/hs_lookup.py
+	$(BIN)/python bench/product_page.py
 
 clean: ## Remove the virtualenv, caches and the local instance folder
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis *.egg-info

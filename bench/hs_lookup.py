@@ -14,10 +14,8 @@ Target (issue 2): lookup p95 ≤ 3 × raw p95.
 import json
 import random
 import sqlite3
-import statistics
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
@@ -26,55 +24,17 @@ from flask import g
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tradeportal import create_app  # noqa: E402
+from bench.common import report_dir, seeded_portal, summary, timed  # noqa: E402
 from tradeportal.hs.codes import format_code, normalise_hs_code  # noqa: E402
 from tradeportal.hs.queries import lookup_code  # noqa: E402
 
 TARGET_LOOKUP_RATIO = 3.0
-WARMUP = 200
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def summary(samples_ns: list[int]) -> dict:
-    micros = [s / 1000 for s in samples_ns]
-    return {
-        "n": len(micros),
-        "p50_us": round(percentile(micros, 0.50), 1),
-        "p95_us": round(percentile(micros, 0.95), 1),
-        "mean_us": round(statistics.fmean(micros), 1),
-    }
-
-
-def timed(function, inputs) -> list[int]:
-    for item in inputs[:WARMUP]:
-        function(item)
-    samples = []
-    for item in inputs:
-        start = time.perf_counter_ns()
-        function(item)
-        samples.append(time.perf_counter_ns() - start)
-    return samples
-
-
-def prepare(instance: Path):
-    app = create_app({"INSTANCE_PATH": str(instance)})
-    runner = app.test_cli_runner()
-    for args in (["db", "upgrade"], ["seed"]):
-        result = runner.invoke(args=args)
-        if result.exit_code != 0:
-            raise SystemExit(result.output)
-    return app
 
 
 def main() -> None:
-    out_dir = ROOT / "instance" / "bench"
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = report_dir()
     with tempfile.TemporaryDirectory() as tmp:
-        app = prepare(Path(tmp))
+        app = seeded_portal(Path(tmp))
         database = Path(tmp) / "tradeportal.db"
         raw = sqlite3.connect(database)
         hs2022_id = raw.execute("SELECT id FROM nomenclatures WHERE code = 'HS2022'").fetchone()[0]

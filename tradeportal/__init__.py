@@ -37,12 +37,27 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from tradeportal import views
+    from tradeportal.agreements import content as agreements_content  # noqa: F401
+    from tradeportal.agreements import views as agreements_views
+    from tradeportal.countries import content as countries_content  # noqa: F401
+    from tradeportal.countries import views as countries_views
     from tradeportal.hs import views as hs_views
+    from tradeportal.regulations import content as regulations_content  # noqa: F401
+    from tradeportal.regulations import views as regulations_views
     from tradeportal.search import views as search_views
+    from tradeportal.tariffs import content as tariffs_content  # noqa: F401
+    from tradeportal.tariffs import views as tariffs_views
+    from tradeportal.tenders import content as tenders_content  # noqa: F401
+    from tradeportal.tenders import views as tenders_views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(hs_views.bp)
     app.register_blueprint(search_views.bp)
+    app.register_blueprint(tariffs_views.bp)
+    app.register_blueprint(regulations_views.bp)
+    app.register_blueprint(countries_views.bp)
+    app.register_blueprint(agreements_views.bp)
+    app.register_blueprint(tenders_views.bp)
 
 
 def _register_web_hooks(app: Flask) -> None:

@@ -39,9 +39,9 @@ def schema_is_current() -> bool:
 
 
 @db_cli.command("upgrade")
-@click.argument("revision", default="heads")
+@click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
-    """Upgrade the database schema to REVISION (default: every head)."""
+    """Upgrade the database schema to REVISION (default: head)."""
     command.upgrade(alembic_config(), revision)
 
 

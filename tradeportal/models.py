@@ -1,7 +1,79 @@
 """Every model, imported once so the metadata is complete for alembic and tests."""
 
+from tradeportal.agreements.models import (
+    AgreementParty,
+    OriginRule,
+    OriginRuleSet,
+    PreferenceScheme,
+    SchemeCountry,
+    TradeAgreement,
+)
+from tradeportal.countries.models import (
+    Country,
+    CountryGroupMember,
+    CountryProfileSection,
+    EuAccessProfile,
+)
 from tradeportal.db import Base
 from tradeportal.hs.models import HsCorrespondence, HsNode, HsSection, Nomenclature
+from tradeportal.regulations.models import (
+    Agency,
+    Procedure,
+    ProcedureHsLink,
+    ProcedureStep,
+    Regulation,
+    RegulationHsLink,
+    RegulationPartner,
+    RequiredDocument,
+)
 from tradeportal.seed import DataLoad
+from tradeportal.tariffs.models import (
+    InternalTax,
+    InternalTaxLink,
+    PreferenceOrigin,
+    PreferentialRate,
+    PreferentialRateLink,
+    TariffLine,
+    TariffLineLink,
+    TariffSchedule,
+    TariffScheduleMarket,
+)
+from tradeportal.tenders.models import Tender, TenderHsLink
 
-__all__ = ["Base", "DataLoad", "HsCorrespondence", "HsNode", "HsSection", "Nomenclature"]
+__all__ = [
+    "Agency",
+    "AgreementParty",
+    "Base",
+    "Country",
+    "CountryGroupMember",
+    "CountryProfileSection",
+    "DataLoad",
+    "EuAccessProfile",
+    "HsCorrespondence",
+    "HsNode",
+    "HsSection",
+    "InternalTax",
+    "InternalTaxLink",
+    "Nomenclature",
+    "OriginRule",
+    "OriginRuleSet",
+    "PreferenceOrigin",
+    "PreferenceScheme",
+    "PreferentialRate",
+    "PreferentialRateLink",
+    "Procedure",
+    "ProcedureHsLink",
+    "ProcedureStep",
+    "Regulation",
+    "RegulationHsLink",
+    "RegulationPartner",
+    "RequiredDocument",
+    "SchemeCountry",
+    "TariffLine",
+    "TariffLineLink",
+    "TariffSchedule",
+    "TariffScheduleMarket",
+    "Tender",
+    "TenderHsLink",
+    "TradeAgreement",
+]

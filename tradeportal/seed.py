@@ -12,11 +12,23 @@ from pathlib import Path
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from tradeportal.agreements import services as agreements_services
+from tradeportal.countries import services as countries_services
 from tradeportal.db import Base, UtcDateTime, utcnow
 from tradeportal.hs import services as hs_services
+from tradeportal.regulations import content as regulations_content
+from tradeportal.tariffs import services as tariffs_services
+from tradeportal.tenders import services as tenders_services
 
 # Bump a dataset's loader version when its transform changes, so unchanged files reload.
-LOADER_VERSIONS = {"hs": 1}
+LOADER_VERSIONS = {
+    "hs": 1,
+    "countries": 1,
+    "agreements": 1,
+    "tariffs": 1,
+    "tenders": 1,
+    "regulations": 1,
+}
 
 
 class DataLoad(Base):
@@ -43,11 +55,45 @@ class Dataset:
 
 
 DATASETS = (
+    # In dependency order: later datasets check codes against earlier ones.
     Dataset(
         "hs",
         tuple(hs_services.HS_FILES.values()),
         hs_services.load_hs_reference,
         hs_services.hs_reference_size,
+    ),
+    Dataset(
+        "countries",
+        tuple(countries_services.COUNTRY_FILES.values()),
+        countries_services.load_countries_reference,
+        countries_services.countries_reference_size,
+    ),
+    Dataset(
+        "agreements",
+        (
+            *agreements_services.AGREEMENT_FILES.values(),
+            *agreements_services.COUNTRY_DEPENDENCIES,
+        ),
+        agreements_services.load_agreements_reference,
+        agreements_services.agreements_reference_size,
+    ),
+    Dataset(
+        "tariffs",
+        (*tariffs_services.TARIFF_FILES.values(), *tariffs_services.HS_DEPENDENCIES),
+        tariffs_services.load_tariffs,
+        tariffs_services.tariffs_size,
+    ),
+    Dataset(
+        "regulations",
+        tuple(regulations_content.DEMO_FILES.values()),
+        regulations_content.load_demo_content,
+        regulations_content.demo_content_size,
+    ),
+    Dataset(
+        "tenders",
+        tenders_services.TENDER_FILES,
+        tenders_services.load_tenders,
+        tenders_services.tenders_size,
     ),
 )
 

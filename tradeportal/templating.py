@@ -6,7 +6,7 @@ from tradeportal.hs.codes import LEVEL_NAMES, format_code
 from tradeportal.validity import today
 
 # Only these query parameters are carried from page to page (never arbitrary input).
-CARRIED_PARAMETERS = ("date", "version")
+CARRIED_PARAMETERS = ("date", "version", "market", "origin")
 
 
 def carried_args() -> dict[str, str]:

@@ -1,7 +1,11 @@
 """Public nomenclature pages: browse the tree and look up one code."""
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from sqlalchemy import select
 
+from tradeportal.countries.models import Country
+from tradeportal.countries.queries import country_exists
+from tradeportal.db import db
 from tradeportal.errors import render_error
 from tradeportal.hs.catalog import get_catalog
 from tradeportal.hs.codes import InvalidHSCode
@@ -13,10 +17,15 @@ from tradeportal.hs.queries import (
     find_edition,
     lookup_code,
 )
+from tradeportal.product import ProductContext, collect_sections
 from tradeportal.templating import carried_args
 from tradeportal.validity import InvalidDate, parse_as_of
 
 bp = Blueprint("hs", __name__)
+
+
+class UnknownCountry(ValueError):
+    """A market or origin parameter that names no known country."""
 
 
 @bp.get("/hs")
@@ -35,17 +44,19 @@ def detail(raw: str):
     """Show one code with its place in the tree, or say where it went."""
     try:
         day = parse_as_of(request.args.get("date"))
+        market = read_country(request.args.get("market"), "market")
+        origin = read_country(request.args.get("origin"), "origin")
         found = lookup_code(raw, day, request.args.get("version"))
     except InvalidHSCode as error:
         return render_template("hs/invalid.html", error=error), 400
-    except (InvalidDate, UnknownNomenclature) as error:
+    except (InvalidDate, UnknownNomenclature, UnknownCountry) as error:
         return render_error(400, str(error))
 
     day = found.day
     if found.outcome is Outcome.FOUND:
         if raw != found.code.digits:
             return redirect(url_for("hs.detail", raw=found.code.digits, **carried_args()), 301)
-        return _render_node(found, day)
+        return _render_node(found, day, market, origin)
     if found.outcome is Outcome.SAME_AS:
         # A 302: the home country may publish a national line under this code later.
         return redirect(url_for("hs.detail", raw=found.target, **carried_args()), 302)
@@ -56,7 +67,25 @@ def detail(raw: str):
     return render_template("hs/missing.html", found=found, day=day), 404
 
 
-def _render_node(found, day):
+def read_country(raw: str | None, role: str) -> str | None:
+    """Read a market or origin parameter: an ISO alpha-3 code the portal knows, or nothing."""
+    if not raw:
+        return None
+    iso3 = raw.strip().upper()
+    if not (len(iso3) == 3 and iso3.isascii() and iso3.isalpha() and country_exists(iso3)):
+        raise UnknownCountry(
+            f"The {role} must be a country's three-letter ISO code, such as GBR or FRA."
+        )
+    return iso3
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Return (ISO alpha-3, English name) of every country, by name, for the pickers."""
+    rows = db.session.execute(select(Country.iso3, Country.name_en).order_by(Country.name_en))
+    return [(iso3, name) for iso3, name in rows]
+
+
+def _render_node(found, day, market: str | None, origin: str | None):
     catalog = get_catalog()
     node, tree = found.node, found.edition
     base = catalog.trees[tree.base_code] if tree.base_code else tree
@@ -66,14 +95,26 @@ def _render_node(found, day):
         if national is not None:
             children += national.children(node.code, day)
     counts = {child.code: base.descendant_counts(child.code, day) for child in children}
+    ancestors = catalog.ancestors(node)
+    product = ProductContext(
+        node=node,
+        ancestors=tuple(ancestors),
+        day=day,
+        home_country=current_app.config["HOME_COUNTRY"],
+        market=market,
+        origin=origin,
+    )
     return render_template(
         "hs/detail.html",
         node=node,
         edition=tree,
         base=base,
         day=day,
-        ancestors=catalog.ancestors(node),
+        ancestors=ancestors,
         section=base.section(node.section),
+        product=product,
+        product_sections=collect_sections(product),
+        countries=country_choices(),
         children=children,
         counts=counts,
         older=corresponding(node, newer=False),

@@ -1,0 +1,1 @@
+"""Trade agreements (WTO RTA list), UK preference schemes and their rules of origin."""

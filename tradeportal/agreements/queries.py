@@ -1,0 +1,236 @@
+"""Reading agreements, preference schemes and rules of origin "as of" a day."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
+
+from tradeportal.agreements.models import (
+    AgreementParty,
+    OriginRuleSet,
+    PreferenceScheme,
+    SchemeCountry,
+    TradeAgreement,
+)
+from tradeportal.countries.models import CountryGroupMember
+from tradeportal.countries.queries import groups_of
+from tradeportal.db import db
+
+UK = "GBR"
+CODE_LENGTH = 10
+
+
+def _party_active(party, day: date):
+    """SQL condition: the party's own entry and exit dates (if any) include ``day``."""
+    return or_(party.joined_on.is_(None), party.joined_on <= day) & or_(
+        party.left_on.is_(None), party.left_on >= day
+    )
+
+
+def _party_is(party, iso3: str, groups: set[str]):
+    """SQL condition: this party row stands for ``iso3`` directly or through a group."""
+    condition = party.country_iso3 == iso3
+    if groups:
+        condition = or_(condition, party.group_code.in_(groups))
+    return condition
+
+
+def agreements_between(origin_iso3: str, market_iso3: str, day: date) -> list[TradeAgreement]:
+    """Return the agreements in force on ``day`` to which both countries are parties.
+
+    A country counts as a party directly or through a group it belongs to that day (a
+    member state through "European Union"); the two must be different party entries, so two
+    EU members are not "between" themselves under an EU-Morocco agreement.
+    """
+    origin_party, market_party = aliased(AgreementParty), aliased(AgreementParty)
+    statement = (
+        select(TradeAgreement)
+        .join(origin_party, origin_party.agreement_id == TradeAgreement.id)
+        .join(
+            market_party,
+            and_(
+                market_party.agreement_id == TradeAgreement.id,
+                market_party.id != origin_party.id,
+            ),
+        )
+        .where(
+            TradeAgreement.valid_on(day),
+            _party_is(origin_party, origin_iso3, groups_of(origin_iso3, day)),
+            _party_is(market_party, market_iso3, groups_of(market_iso3, day)),
+            _party_active(origin_party, day),
+            _party_active(market_party, day),
+        )
+        .distinct()
+        .order_by(TradeAgreement.valid_from.desc(), TradeAgreement.name)
+    )
+    return list(db.session.scalars(statement))
+
+
+def agreements_of(iso3: str, day: date) -> list[TradeAgreement]:
+    """Return the agreements in force on ``day`` that ``iso3`` is party to (or via a group)."""
+    statement = (
+        select(TradeAgreement)
+        .join(AgreementParty, AgreementParty.agreement_id == TradeAgreement.id)
+        .where(
+            TradeAgreement.valid_on(day),
+            _party_is(AgreementParty, iso3, groups_of(iso3, day)),
+            _party_active(AgreementParty, day),
+        )
+        .distinct()
+        .order_by(TradeAgreement.name)
+    )
+    return list(db.session.scalars(statement))
+
+
+def _scheme_covers(iso3: str, day: date):
+    groups = groups_of(iso3, day)
+    return PreferenceScheme.id.in_(
+        select(SchemeCountry.scheme_id).where(_party_is(SchemeCountry, iso3, groups))
+    )
+
+
+def schemes_of(iso3: str, day: date) -> list[PreferenceScheme]:
+    """Return the UK preference schemes in force on ``day`` that cover ``iso3``."""
+    statement = (
+        select(PreferenceScheme)
+        .where(PreferenceScheme.valid_on(day), _scheme_covers(iso3, day))
+        .order_by(PreferenceScheme.title)
+    )
+    return list(db.session.scalars(statement))
+
+
+def schemes_for(origin_iso3: str, market_iso3: str, day: date) -> list[PreferenceScheme]:
+    """Return the UK schemes that apply to goods from ``origin`` entering ``market``.
+
+    Imports into the UK use every scheme covering the origin. Exports from the UK use the
+    reciprocal agreements covering the market (never the UK's unilateral schemes).
+    """
+    if market_iso3 == UK and origin_iso3 != UK:
+        return schemes_of(origin_iso3, day)
+    if origin_iso3 == UK and market_iso3 != UK:
+        return [scheme for scheme in schemes_of(market_iso3, day) if not scheme.is_unilateral]
+    return []
+
+
+def code_range(code: str) -> tuple[str, str]:
+    """Return the 10-digit range a code covers: 0901 -> (0901000000, 0901999999)."""
+    return code.ljust(CODE_LENGTH, "0"), code.ljust(CODE_LENGTH, "9")
+
+
+def origin_rules_for(code: str, scheme_codes, day: date) -> list[OriginRuleSet]:
+    """Return the rule sets of these schemes in force on ``day`` whose range overlaps ``code``."""
+    scheme_codes = list(scheme_codes)
+    if not scheme_codes:
+        return []
+    low, high = code_range(code)
+    statement = (
+        select(OriginRuleSet)
+        .join(PreferenceScheme, PreferenceScheme.id == OriginRuleSet.scheme_id)
+        .where(
+            PreferenceScheme.code.in_(scheme_codes),
+            OriginRuleSet.code_min <= high,
+            OriginRuleSet.code_max >= low,
+            OriginRuleSet.valid_on(day),
+        )
+        .options(selectinload(OriginRuleSet.rules), selectinload(OriginRuleSet.scheme))
+        .order_by(PreferenceScheme.code, OriginRuleSet.code_min, OriginRuleSet.position)
+    )
+    return list(db.session.scalars(statement))
+
+
+@dataclass(frozen=True)
+class AgreementFilters:
+    country: str | None = None
+    status: str | None = None
+    agreement_type: str | None = None
+
+
+def agreement_statuses() -> list[str]:
+    """Return the statuses present, for the filter."""
+    return list(db.session.scalars(select(TradeAgreement.status).distinct().order_by("status")))
+
+
+def agreement_types() -> list[str]:
+    """Return the agreement types present, for the filter."""
+    statement = (
+        select(TradeAgreement.agreement_type)
+        .where(TradeAgreement.agreement_type.is_not(None))
+        .distinct()
+        .order_by(TradeAgreement.agreement_type)
+    )
+    return list(db.session.scalars(statement))
+
+
+def _filtered(filters: AgreementFilters):
+    statement = select(TradeAgreement)
+    if filters.country:
+        # Party at any time, directly or through a group it belonged to at some point.
+        groups = set(
+            db.session.scalars(
+                select(CountryGroupMember.group_code).where(
+                    CountryGroupMember.country_iso3 == filters.country
+                )
+            )
+        )
+        statement = statement.where(
+            TradeAgreement.id.in_(
+                select(AgreementParty.agreement_id).where(
+                    _party_is(AgreementParty, filters.country, groups)
+                )
+            )
+        )
+    if filters.status:
+        statement = statement.where(TradeAgreement.status == filters.status)
+    if filters.agreement_type:
+        statement = statement.where(TradeAgreement.agreement_type == filters.agreement_type)
+    return statement
+
+
+def list_agreements(
+    filters: AgreementFilters, page: int, per_page: int
+) -> tuple[list[TradeAgreement], int]:
+    """Return one page of agreements matching the filters, and how many match in all."""
+    statement = _filtered(filters)
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    rows = db.session.scalars(
+        statement.order_by(TradeAgreement.name, TradeAgreement.valid_from)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return list(rows), total
+
+
+def get_agreement(agreement_id: int) -> TradeAgreement | None:
+    """Return one agreement with its parties."""
+    statement = (
+        select(TradeAgreement)
+        .where(TradeAgreement.id == agreement_id)
+        .options(selectinload(TradeAgreement.parties))
+    )
+    return db.session.scalar(statement)
+
+
+def get_scheme(code: str) -> PreferenceScheme | None:
+    """Return a preference scheme with its countries."""
+    statement = (
+        select(PreferenceScheme)
+        .where(PreferenceScheme.code == code)
+        .options(selectinload(PreferenceScheme.countries))
+    )
+    return db.session.scalar(statement)
+
+
+def scheme_rule_sets(scheme: PreferenceScheme, page: int, per_page: int):
+    """Return one page of a scheme's rule sets with their rules, and the total."""
+    in_scheme = OriginRuleSet.scheme_id == scheme.id
+    total = db.session.scalar(select(func.count(OriginRuleSet.id)).where(in_scheme))
+    rows = db.session.scalars(
+        select(OriginRuleSet)
+        .where(in_scheme)
+        .options(selectinload(OriginRuleSet.rules))
+        .order_by(OriginRuleSet.position)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return list(rows), total

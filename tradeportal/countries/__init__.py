@@ -1,0 +1,1 @@
+"""Countries: the ISO 3166 list, country groups, country profiles and EU market-access facts."""

@@ -1,0 +1,53 @@
+"""The countries area's content type (country profiles) and product page section."""
+
+from dataclasses import dataclass
+
+from tradeportal.content.registry import ContentType, register_content_type
+from tradeportal.countries.models import Country
+from tradeportal.countries.queries import countries_by_iso3
+from tradeportal.countries.schemas import CountryProfileSectionInput
+from tradeportal.countries.services import export_profile_sections, save_profile_section
+from tradeportal.product import ProductContext, ProductSection, register_product_section
+
+
+@dataclass
+class CountryLink:
+    role: str  # "Destination market", "Origin of the goods", "Home country"
+    country: Country
+
+
+def collect_country_links(product: ProductContext) -> list[CountryLink] | None:
+    """Link to the profiles of the market, the origin and the home country (once each)."""
+    roles = [
+        ("Destination market", product.market),
+        ("Origin of the goods", product.origin),
+        ("Home country", product.home_country),
+    ]
+    countries = countries_by_iso3(iso3 for _role, iso3 in roles if iso3)
+    links, seen = [], set()
+    for role, iso3 in roles:
+        if iso3 in countries and iso3 not in seen:
+            seen.add(iso3)
+            links.append(CountryLink(role, countries[iso3]))
+    return links or None
+
+
+register_content_type(
+    ContentType(
+        name="country-profiles",
+        input_schema=CountryProfileSectionInput,
+        natural_key=("country", "kind", "language"),
+        save=save_profile_section,
+        export=export_profile_sections,
+        description="Country profile sections (economy, trade facts, market access, contacts)",
+    )
+)
+register_product_section(
+    ProductSection(
+        key="countries",
+        title="Country profiles",
+        order=90,
+        template="countries/_product_countries.html",
+        collect=collect_country_links,
+    )
+)

@@ -1,0 +1,89 @@
+"""Reading countries and country groups; cheap checks other areas call on every request."""
+
+import re
+import time
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from tradeportal.countries.models import Country, CountryGroupMember
+from tradeportal.db import db
+
+ISO3_SHAPE = re.compile(r"[A-Z]{3}")
+_CODES_KEY = "tradeportal.countries.iso3_codes"
+# How long a process trusts its cached code set before checking the last countries load.
+_RECHECK_SECONDS = 5.0
+
+
+def is_iso3_shape(raw: object) -> bool:
+    """Tell whether ``raw`` looks like an ISO 3166 alpha-3 code (three capital letters)."""
+    return isinstance(raw, str) and ISO3_SHAPE.fullmatch(raw) is not None
+
+
+def _load_stamp():
+    # Imported here: seed imports every area's services, which import this module.
+    from tradeportal.seed import DataLoad
+
+    return db.session.scalar(select(DataLoad.loaded_at).where(DataLoad.dataset == "countries"))
+
+
+def iso3_codes() -> frozenset[str]:
+    """Return every ISO3 code in the countries table, cached per app.
+
+    The cache is refreshed when the countries dataset was reloaded (checked at most every
+    few seconds), so a `flask seed` in another process is seen without a restart.
+    """
+    cached = current_app.extensions.get(_CODES_KEY)
+    now = time.monotonic()
+    if cached is not None and now - cached[2] < _RECHECK_SECONDS:
+        return cached[0]
+    stamp = _load_stamp()
+    if cached is not None and cached[1] == stamp:
+        current_app.extensions[_CODES_KEY] = (cached[0], stamp, now)
+        return cached[0]
+    codes = frozenset(db.session.scalars(select(Country.iso3)))
+    current_app.extensions[_CODES_KEY] = (codes, stamp, now)
+    return codes
+
+
+def invalidate_country_codes() -> None:
+    """Forget the cached code set, so this process's next read is fresh."""
+    current_app.extensions.pop(_CODES_KEY, None)
+
+
+def country_exists(iso3: object) -> bool:
+    """Tell whether ``iso3`` is a known ISO 3166 alpha-3 code; malformed input is False."""
+    return is_iso3_shape(iso3) and iso3 in iso3_codes()
+
+
+def get_country(iso3: object) -> Country | None:
+    """Return the country with this ISO3 code, or None (also for malformed input)."""
+    if not is_iso3_shape(iso3):
+        return None
+    return db.session.scalar(select(Country).where(Country.iso3 == iso3))
+
+
+def countries_by_iso3(codes) -> dict[str, Country]:
+    """Return the known countries among ``codes``, keyed by ISO3."""
+    wanted = {code for code in codes if is_iso3_shape(code)}
+    if not wanted:
+        return {}
+    found = db.session.scalars(select(Country).where(Country.iso3.in_(wanted)))
+    return {country.iso3: country for country in found}
+
+
+def members_of(group_code: str, day: date) -> set[str]:
+    """Return the ISO3 codes of the group's members on ``day`` (empty for an unknown group)."""
+    statement = select(CountryGroupMember.country_iso3).where(
+        CountryGroupMember.group_code == group_code, CountryGroupMember.valid_on(day)
+    )
+    return set(db.session.scalars(statement))
+
+
+def groups_of(iso3: str, day: date) -> set[str]:
+    """Return the codes of the groups ``iso3`` belongs to on ``day``."""
+    statement = select(CountryGroupMember.group_code).where(
+        CountryGroupMember.country_iso3 == iso3, CountryGroupMember.valid_on(day)
+    )
+    return set(db.session.scalars(statement))

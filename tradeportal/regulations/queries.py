@@ -1,0 +1,247 @@
+"""Reading regulations and procedures: what applies to an HS code on a day, and listings.
+
+What applies to a code is found with one indexed query on the prefix link table (the
+code and its ancestors, ``prefix IN (...)``) joined to the owners in force on the day;
+exclusions and the "applies via" prefix are then resolved in Python, and children are
+eager-loaded with ``selectinload`` so a page costs a fixed number of queries.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from tradeportal.db import db
+from tradeportal.hs.codes import normalise_hs_code
+from tradeportal.hs.prefixes import prefixes_of, resolve_applicability
+from tradeportal.regulations.models import (
+    Agency,
+    Direction,
+    Procedure,
+    ProcedureHsLink,
+    ProcedureStep,
+    Regulation,
+    RegulationHsLink,
+    RegulationKind,
+    RequiredDocument,
+)
+
+KIND_ORDER = {kind: index for index, kind in enumerate(RegulationKind)}
+DIRECTION_ORDER = {direction: index for index, direction in enumerate(Direction)}
+PAGE_SIZE = 50
+
+REGULATION_DETAILS = (
+    selectinload(Regulation.agency),
+    selectinload(Regulation.partners),
+    selectinload(Regulation.documents).selectinload(RequiredDocument.issuing_agency),
+)
+PROCEDURE_DETAILS = (
+    selectinload(Procedure.steps).selectinload(ProcedureStep.agency),
+    selectinload(Procedure.regulations),
+)
+
+
+def _direction(value: Direction | str | None) -> Direction | None:
+    return None if value is None else Direction(value)
+
+
+def applicable_regulations(
+    code: str,
+    day: date,
+    country_iso3: str,
+    *,
+    direction: Direction | str | None = None,
+    partner: str | None = None,
+) -> list[tuple[Regulation, str]]:
+    """Return (regulation, via prefix) for every regulation of a country that applies to a code.
+
+    A regulation applies when it is in force on ``day`` (both ends inclusive), one of its
+    prefixes is the code or an ancestor and none of its exclusions is. With a ``partner``
+    only regulations for every partner or listing that partner are kept; without one,
+    partner-limited regulations are kept too (their ``partners`` say for whom).
+    """
+    digits = normalise_hs_code(code).digits
+    wanted = _direction(direction)
+    link = RegulationHsLink
+    query = (
+        select(Regulation, link.prefix, link.excluded)
+        .join(link, link.regulation_id == Regulation.id)
+        .where(
+            link.prefix.in_(prefixes_of(digits)),
+            Regulation.country_iso3 == country_iso3,
+            Regulation.valid_on(day),
+        )
+        .options(*REGULATION_DETAILS)
+    )
+    if wanted is not None:
+        query = query.where(Regulation.direction == wanted)
+    rows = db.session.execute(query).all()
+    via = resolve_applicability(digits, ((reg, prefix, excluded) for reg, prefix, excluded in rows))
+    found = [(reg, prefix) for reg, prefix in via.items() if reg.applies_to_partner(partner)]
+    found.sort(
+        key=lambda item: (
+            DIRECTION_ORDER[item[0].direction],
+            KIND_ORDER[item[0].kind],
+            item[0].title_en,
+        )
+    )
+    return found
+
+
+def applicable_procedures(
+    code: str,
+    day: date,
+    country_iso3: str,
+    *,
+    direction: Direction | str | None = None,
+) -> list[tuple[Procedure, str]]:
+    """Return (procedure, via prefix) for every procedure of a country that applies to a code."""
+    digits = normalise_hs_code(code).digits
+    wanted = _direction(direction)
+    link = ProcedureHsLink
+    query = (
+        select(Procedure, link.prefix, link.excluded)
+        .join(link, link.procedure_id == Procedure.id)
+        .where(
+            link.prefix.in_(prefixes_of(digits)),
+            Procedure.country_iso3 == country_iso3,
+            Procedure.valid_on(day),
+        )
+        .options(*PROCEDURE_DETAILS)
+    )
+    if wanted is not None:
+        query = query.where(Procedure.direction == wanted)
+    rows = db.session.execute(query).all()
+    via = resolve_applicability(
+        digits, ((proc, prefix, excluded) for proc, prefix, excluded in rows)
+    )
+    found = list(via.items())
+    found.sort(key=lambda item: (DIRECTION_ORDER[item[0].direction], item[0].title_en))
+    return found
+
+
+@dataclass(frozen=True)
+class RegulationFilters:
+    """The filters of the regulations list, already validated."""
+
+    day: date
+    country_iso3: str
+    chapter: str | None = None
+    kind: RegulationKind | None = None
+    direction: Direction | None = None
+    agency: Agency | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    total: int
+    number: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+def _chapter_range(chapter: str) -> tuple[str, str]:
+    # Digit strings sort before ':' so [chapter, chapter[0] + next char) is the subtree.
+    return chapter, chapter[0] + chr(ord(chapter[1]) + 1)
+
+
+def list_regulations(filters: RegulationFilters, page: int = 1) -> Page:
+    """Return one page of the regulations in force on a day that match the filters."""
+    conditions = [
+        Regulation.country_iso3 == filters.country_iso3,
+        Regulation.valid_on(filters.day),
+    ]
+    if filters.kind is not None:
+        conditions.append(Regulation.kind == filters.kind)
+    if filters.direction is not None:
+        conditions.append(Regulation.direction == filters.direction)
+    if filters.agency is not None:
+        conditions.append(Regulation.agency_id == filters.agency.id)
+    if filters.chapter is not None:
+        low, high = _chapter_range(filters.chapter)
+        in_chapter = select(RegulationHsLink.regulation_id).where(
+            RegulationHsLink.prefix >= low,
+            RegulationHsLink.prefix < high,
+            RegulationHsLink.excluded.is_(False),
+        )
+        conditions.append(Regulation.id.in_(in_chapter))
+    total = db.session.scalar(select(func.count()).select_from(Regulation).where(*conditions))
+    query = (
+        select(Regulation)
+        .where(*conditions)
+        .order_by(Regulation.title_en, Regulation.id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+        .options(
+            selectinload(Regulation.agency),
+            selectinload(Regulation.partners),
+            selectinload(Regulation.hs_links),
+        )
+    )
+    return Page(list(db.session.scalars(query)), total or 0, page, PAGE_SIZE)
+
+
+def get_regulation(slug: str) -> Regulation | None:
+    """Return the regulation with this slug, with its details loaded, or None."""
+    query = (
+        select(Regulation)
+        .where(Regulation.slug == slug)
+        .options(*REGULATION_DETAILS, selectinload(Regulation.hs_links))
+    )
+    return db.session.scalar(query)
+
+
+def procedures_of_regulation(regulation: Regulation) -> list[Procedure]:
+    """Return the procedures that name this regulation."""
+    query = (
+        select(Procedure)
+        .where(Procedure.regulations.any(Regulation.id == regulation.id))
+        .order_by(Procedure.title_en)
+    )
+    return list(db.session.scalars(query))
+
+
+def get_procedure(slug: str) -> Procedure | None:
+    """Return the procedure with this slug, with its steps loaded, or None."""
+    query = (
+        select(Procedure)
+        .where(Procedure.slug == slug)
+        .options(*PROCEDURE_DETAILS, selectinload(Procedure.hs_links))
+    )
+    return db.session.scalar(query)
+
+
+def list_procedures(day: date, country_iso3: str) -> list[Procedure]:
+    """Return the procedures of a country in force on a day, by title."""
+    query = (
+        select(Procedure)
+        .where(Procedure.country_iso3 == country_iso3, Procedure.valid_on(day))
+        .order_by(Procedure.title_en)
+        .options(selectinload(Procedure.hs_links))
+    )
+    return list(db.session.scalars(query))
+
+
+def get_agency(slug: str) -> Agency | None:
+    """Return the agency with this slug, or None."""
+    return db.session.scalar(select(Agency).where(Agency.slug == slug))
+
+
+def list_agencies() -> list[Agency]:
+    """Return every agency, by name."""
+    return list(db.session.scalars(select(Agency).order_by(Agency.name_en)))
+
+
+def procedures_of_agency(agency: Agency, day: date) -> list[Procedure]:
+    """Return the procedures in force on a day with a step at this agency."""
+    query = (
+        select(Procedure)
+        .where(Procedure.steps.any(ProcedureStep.agency_id == agency.id), Procedure.valid_on(day))
+        .order_by(Procedure.title_en)
+    )
+    return list(db.session.scalars(query))

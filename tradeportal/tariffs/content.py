@@ -1,0 +1,176 @@
+"""The product page section "Tariffs and taxes": duties in a market, preferences, taxes."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from tradeportal.countries.queries import countries_by_iso3
+from tradeportal.hs.codes import format_code
+from tradeportal.product import ProductContext, ProductSection, register_product_section
+from tradeportal.tariffs.models import TariffLine, TariffSchedule
+from tradeportal.tariffs.queries import (
+    Applicable,
+    LineMatch,
+    LinesAnswer,
+    edition_of,
+    internal_taxes_for,
+    preferences_for,
+    tariff_lines_for,
+)
+from tradeportal.tariffs.rate_display import describe_duty, describe_rate
+from tradeportal.tariffs.rates import RateKind
+
+FLAG_LABELS = {
+    "trade_remedy": "Trade remedy applies",
+    "suspension": "Duty suspension applies",
+    "quota": "Tariff quota applies",
+    "eu_rate_retained": "EU rate kept until the trade remedy review ends",
+}
+
+
+@dataclass
+class RateView:
+    """A rate as published, in plain English, and the part in force on the day."""
+
+    text: str
+    readable: str | None
+    on_day: str | None = None  # for a seasonal rate, the season's duty on the day asked
+
+
+@dataclass
+class LineRow:
+    line: TariffLine
+    rate: RateView
+    flags: list[str]
+    via: str | None  # "applies via 0802.90"
+    below: bool
+    split_note: str | None
+
+
+@dataclass
+class ApplicableRow:
+    """A tax or preference with how it reaches the product."""
+
+    item: object
+    rate: RateView
+    via: str | None
+    all_goods: bool
+    parts: list[str]
+    exceptions: list[str] = field(default_factory=list)
+    eligible: bool = False
+    origin_names: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TariffsSection:
+    home_country: str
+    home_name: str
+    home_taxes: list[ApplicableRow]
+    market: str | None = None
+    market_name: str | None = None
+    origin: str | None = None
+    origin_name: str | None = None
+    schedules: list[TariffSchedule] = field(default_factory=list)
+    lines: LinesAnswer | None = None
+    line_rows: list[LineRow] = field(default_factory=list)
+    eligible_preferences: list[ApplicableRow] = field(default_factory=list)
+    other_preferences: list[ApplicableRow] = field(default_factory=list)
+    market_taxes: list[ApplicableRow] = field(default_factory=list)
+
+
+def rate_view(item, day: date | None = None) -> RateView:
+    """Describe the rate of a line, tax or preference (and its season on ``day``)."""
+    parsed = item.parsed_rate
+    on_day = None
+    if day is not None and parsed.kind is RateKind.SEASONAL:
+        duty = parsed.duty_on(day)
+        on_day = describe_duty(duty) if duty else None
+    return RateView(item.rate_text, describe_rate(parsed), on_day)
+
+
+def line_row(match: LineMatch, day) -> LineRow:
+    line = match.line
+    flags = [label for name, label in FLAG_LABELS.items() if getattr(line, name)]
+    split_note = None
+    if match.split_into:
+        split_note = (
+            f"HS 2017 line {format_code(line.code)}, split in HS 2022 between "
+            + ", ".join(format_code(code) for code in match.split_into)
+        )
+    return LineRow(
+        line=line,
+        rate=rate_view(line, day),
+        flags=flags,
+        via=format_code(match.via) if match.via else None,
+        below=match.below,
+        split_note=split_note,
+    )
+
+
+def applicable_row(found: Applicable, day, **extra) -> ApplicableRow:
+    return ApplicableRow(
+        item=found.item,
+        rate=rate_view(found.item, day),
+        via=format_code(found.via) if found.via else None,
+        all_goods=found.all_goods,
+        parts=[format_code(part) for part in found.parts],
+        exceptions=[format_code(prefix) for prefix in found.exceptions],
+        **extra,
+    )
+
+
+def collect_tariffs(product: ProductContext) -> TariffsSection:
+    """Gather home taxes always, and the market's duties, preferences and taxes when asked."""
+    code, day = product.code, product.day
+    preferences = (
+        preferences_for(code, product.market, product.origin, day) if product.market else None
+    )
+    origin_codes = {
+        origin.origin
+        for match in (preferences.matches if preferences else [])
+        for origin in match.rate.origins
+    }
+    wanted = {product.home_country, product.market, product.origin, *origin_codes}
+    names = {iso3: c.name_en for iso3, c in countries_by_iso3(wanted - {None}).items()}
+    section = TariffsSection(
+        home_country=product.home_country,
+        home_name=names.get(product.home_country, product.home_country),
+        home_taxes=[
+            applicable_row(found, day)
+            for found in internal_taxes_for(code, product.home_country, day)
+        ],
+    )
+    if not product.market:
+        return section
+    section.market = product.market
+    section.market_name = names.get(product.market, product.market)
+    if product.origin:
+        section.origin = product.origin
+        section.origin_name = names.get(product.origin, product.origin)
+    lines = tariff_lines_for(code, product.market, day, nomenclature=edition_of(product.node))
+    section.lines = lines
+    section.schedules = lines.schedules
+    section.line_rows = [line_row(match, day) for match in lines.matches]
+    for match in preferences.matches:
+        row = applicable_row(
+            match.applicable,
+            day,
+            eligible=match.eligible,
+            origin_names=[names.get(o.origin, o.origin) for o in match.rate.origins],
+        )
+        (section.eligible_preferences if match.eligible else section.other_preferences).append(row)
+    if product.market != product.home_country:
+        section.market_taxes = [
+            applicable_row(found, day) for found in internal_taxes_for(code, product.market, day)
+        ]
+    return section
+
+
+register_product_section(
+    ProductSection(
+        key="tariffs",
+        title="Tariffs and taxes",
+        order=30,
+        template="tariffs/_product_tariffs.html",
+        collect=collect_tariffs,
+    )
+)

@@ -1,0 +1,35 @@
+"""The tenders section of the product page."""
+
+from dataclasses import replace
+
+from tradeportal.product import ProductContext, ProductSection, register_product_section
+from tradeportal.tenders.queries import closed_tenders_for_chapter, tenders_for
+
+RECENT_CLOSED = 5
+
+
+def collect_tenders(product: ProductContext) -> dict | None:
+    """Return the tenders open for this code on the day, else the chapter's latest closed ones.
+
+    The samples date from 2011–2018, so on most days nothing is open: the most recent
+    closed tenders of the chapter show what buyers have asked for.
+    """
+    chapter = product.code[:2]
+    open_now = tenders_for(product.code, product.day, open_only=True)
+    closed = [] if open_now else closed_tenders_for_chapter(chapter, product.day, RECENT_CLOSED)
+    # Chapter-wide matches: say "applies via" only for links at or above this code.
+    closed = [replace(match, within=not product.code.startswith(match.prefix)) for match in closed]
+    if not open_now and not closed:
+        return None
+    return {"open": open_now, "closed": closed, "chapter": chapter}
+
+
+register_product_section(
+    ProductSection(
+        key="tenders",
+        title="Tenders and opportunities",
+        order=70,
+        template="tenders/_product_section.html",
+        collect=collect_tenders,
+    )
+)
