@@ -46,6 +46,20 @@ def _direction(value: Direction | str | None) -> Direction | None:
     return None if value is None else Direction(value)
 
 
+def _links_to(link_model, owner_column, digits: str) -> list[tuple[int, str, bool]]:
+    """Return (owner id, prefix, excluded) of the links on the code and its ancestors.
+
+    A query of its own, so the prefix index always drives it: joined to the owners, the
+    planner may prefer scanning every owner of the country instead.
+    """
+    rows = db.session.execute(
+        select(owner_column, link_model.prefix, link_model.excluded).where(
+            link_model.prefix.in_(prefixes_of(digits))
+        )
+    )
+    return [(owner, prefix, excluded) for owner, prefix, excluded in rows]
+
+
 def applicable_regulations(
     code: str,
     day: date,
@@ -63,21 +77,25 @@ def applicable_regulations(
     """
     digits = normalise_hs_code(code).digits
     wanted = _direction(direction)
-    link = RegulationHsLink
-    query = (
-        select(Regulation, link.prefix, link.excluded)
-        .join(link, link.regulation_id == Regulation.id)
-        .where(
-            link.prefix.in_(prefixes_of(digits)),
-            Regulation.country_iso3 == country_iso3,
-            Regulation.valid_on(day),
-        )
+    links = _links_to(RegulationHsLink, RegulationHsLink.regulation_id, digits)
+    # Selected by primary key only and filtered here: with more conditions in SQL the
+    # planner may scan every regulation of the country through its index instead.
+    candidates = db.session.scalars(
+        select(Regulation)
+        .where(Regulation.id.in_({owner for owner, _prefix, _excluded in links}))
         .options(*REGULATION_DETAILS)
     )
-    if wanted is not None:
-        query = query.where(Regulation.direction == wanted)
-    rows = db.session.execute(query).all()
-    via = resolve_applicability(digits, ((reg, prefix, excluded) for reg, prefix, excluded in rows))
+    by_id = {
+        regulation.id: regulation
+        for regulation in candidates
+        if regulation.country_iso3 == country_iso3
+        and regulation.is_valid_on(day)
+        and (wanted is None or regulation.direction == wanted)
+    }
+    via = resolve_applicability(
+        digits,
+        ((by_id[owner], prefix, excluded) for owner, prefix, excluded in links if owner in by_id),
+    )
     found = [(reg, prefix) for reg, prefix in via.items() if reg.applies_to_partner(partner)]
     found.sort(
         key=lambda item: (
@@ -99,22 +117,24 @@ def applicable_procedures(
     """Return (procedure, via prefix) for every procedure of a country that applies to a code."""
     digits = normalise_hs_code(code).digits
     wanted = _direction(direction)
-    link = ProcedureHsLink
-    query = (
-        select(Procedure, link.prefix, link.excluded)
-        .join(link, link.procedure_id == Procedure.id)
-        .where(
-            link.prefix.in_(prefixes_of(digits)),
-            Procedure.country_iso3 == country_iso3,
-            Procedure.valid_on(day),
-        )
+    links = _links_to(ProcedureHsLink, ProcedureHsLink.procedure_id, digits)
+    # Selected by primary key only and filtered here: with more conditions in SQL the
+    # planner may scan every procedure of the country through its index instead.
+    candidates = db.session.scalars(
+        select(Procedure)
+        .where(Procedure.id.in_({owner for owner, _prefix, _excluded in links}))
         .options(*PROCEDURE_DETAILS)
     )
-    if wanted is not None:
-        query = query.where(Procedure.direction == wanted)
-    rows = db.session.execute(query).all()
+    by_id = {
+        procedure.id: procedure
+        for procedure in candidates
+        if procedure.country_iso3 == country_iso3
+        and procedure.is_valid_on(day)
+        and (wanted is None or procedure.direction == wanted)
+    }
     via = resolve_applicability(
-        digits, ((proc, prefix, excluded) for proc, prefix, excluded in rows)
+        digits,
+        ((by_id[owner], prefix, excluded) for owner, prefix, excluded in links if owner in by_id),
     )
     found = list(via.items())
     found.sort(key=lambda item: (DIRECTION_ORDER[item[0].direction], item[0].title_en))
