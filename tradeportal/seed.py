@@ -24,7 +24,7 @@ from tradeportal.tenders import services as tenders_services
 LOADER_VERSIONS = {
     "hs": 1,
     "countries": 1,
-    "agreements": 1,
+    "agreements": 2,
     "tariffs": 1,
     "tenders": 1,
     "regulations": 1,

@@ -1,7 +1,15 @@
-"""Product page sections of the agreements area: agreements and rules of origin."""
+"""The agreements area's content types and product page sections (agreements, rules of origin)."""
 
 from dataclasses import dataclass
 
+from tradeportal.agreements.content_records import (
+    export_agreements,
+    export_rule_sets,
+    export_schemes,
+    save_agreement,
+    save_rule_set,
+    save_scheme,
+)
 from tradeportal.agreements.models import OriginRuleSet, PreferenceScheme, TradeAgreement
 from tradeportal.agreements.queries import (
     agreements_between,
@@ -9,6 +17,12 @@ from tradeportal.agreements.queries import (
     origin_rules_for,
     schemes_for,
 )
+from tradeportal.agreements.schemas import (
+    AgreementInput,
+    OriginRuleSetInput,
+    PreferenceSchemeInput,
+)
+from tradeportal.content.registry import ContentType, register_content_type
 from tradeportal.countries.models import Country
 from tradeportal.countries.queries import countries_by_iso3
 from tradeportal.hs.codes import format_code
@@ -99,5 +113,35 @@ register_product_section(
         order=50,
         template="agreements/_product_rules.html",
         collect=collect_rules_of_origin,
+    )
+)
+register_content_type(
+    ContentType(
+        name="agreements",
+        input_schema=AgreementInput,
+        natural_key=("name", "valid_from"),
+        save=save_agreement,
+        export=export_agreements,
+        description="Trade agreements and their parties (countries or country groups)",
+    )
+)
+register_content_type(
+    ContentType(
+        name="origin-schemes",
+        input_schema=PreferenceSchemeInput,
+        natural_key=("code",),
+        save=save_scheme,
+        export=export_schemes,
+        description="Preference schemes with rules of origin, and the countries they cover",
+    )
+)
+register_content_type(
+    ContentType(
+        name="origin-rules",
+        input_schema=OriginRuleSetInput,
+        natural_key=("scheme", "code_min", "code_max", "subdivision"),
+        save=save_rule_set,
+        export=export_rule_sets,
+        description="Product-specific rules of origin of a scheme (needs origin-schemes)",
     )
 )

@@ -182,7 +182,7 @@ class OriginRule(Base):
     position: Mapped[int]
     text: Mapped[str] = mapped_column(Text)  # plain text, links reduced to their words
     rule_class: Mapped[str | None] = mapped_column(String(200))  # "WO", "CTH; MAXNOM"
-    operator: Mapped[str | None] = mapped_column(String(10))  # how it joins the next rule
+    operator: Mapped[str | None] = mapped_column(String(10))  # how it joins the rule before
 
     rule_set: Mapped[OriginRuleSet] = relationship(back_populates="rules")
 

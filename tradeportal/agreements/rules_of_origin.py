@@ -34,6 +34,11 @@ ISSUER = "UK Trade Tariff (HM Revenue & Customs)"
 MARKET = "GBR"  # the file's scope is "uk": these are the UK's schemes
 # UK Trade Tariff geographical-area codes that are not ISO 3166 alpha-2.
 UK_AREA_CODES = {"XS": "SRB"}  # Serbia
+# UK areas with no ISO 3166 code at all: kept, matched to no country page.
+UK_AREAS_WITHOUT_ISO = {"XK": "Kosovo"}
+# Guidance links in the source may be relative to the UK Trade Tariff site.
+UK_TARIFF_SITE = "https://www.trade-tariff.service.gov.uk"
+WEB_SCHEMES = ("https://", "http://")
 CODE_RANGE = re.compile(r"[0-9]{10}")
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 MARKDOWN_BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -51,6 +56,39 @@ def text_of_html(fragment: str) -> str:
     """Reduce a small HTML fragment (a scheme footnote) to plain text."""
     text = TAG.sub(" ", fragment.replace("</li>", ";"))
     return re.sub(r"\s+", " ", html.unescape(text)).strip(" ;")
+
+
+def match_area_code(
+    code: str, iso3_by_iso2: dict[str, str], known_groups: set[str]
+) -> tuple[str | None, str | None]:
+    """Match a scheme's country code to (ISO3, group code); (None, None) when unknown.
+
+    Codes are read as the UK tariff writes them (its own area codes, ISO alpha-2, group
+    codes such as EU); an ISO alpha-3 code a person typed is accepted too.
+    """
+    iso3 = UK_AREA_CODES.get(code) or iso3_by_iso2.get(code)
+    if iso3 is None and len(code) == 3 and code in iso3_by_iso2.values():
+        iso3 = code
+    group = code if iso3 is None and code in known_groups else None
+    return iso3, group
+
+
+def tidy_link(link) -> dict[str, str] | None:
+    """Return a guidance link as {text, url} (url an absolute web address or None), or None.
+
+    The source has a few slips: addresses relative to the UK Trade Tariff site, a link
+    whose text and address are swapped, and an empty one (dropped).
+    """
+    if not isinstance(link, dict):
+        return None
+    text, url = (link.get("text") or "").strip(), (link.get("url") or "").strip()
+    if text.startswith(WEB_SCHEMES) and not url.startswith(WEB_SCHEMES):
+        text, url = url, text
+    if url.startswith("/"):
+        url = UK_TARIFF_SITE + url
+    if not text:
+        return None
+    return {"text": text, "url": url if url.startswith(WEB_SCHEMES) else None}
 
 
 @dataclass
@@ -106,6 +144,7 @@ def read_schemes(
         if len(problems) > before:
             continue
         ord_ = item.get("ord") or {}
+        links = [found for link in item.get("links") or [] if (found := tidy_link(link))]
         row = SchemeRow(
             number,
             {
@@ -120,13 +159,11 @@ def read_schemes(
                     }
                     for proof in item.get("proofs") or []
                 ],
-                "links": [
-                    {"text": link.get("text", ""), "url": link.get("url")}
-                    for link in item.get("links") or []
-                ],
-                "ord_title": ord_.get("ord_title"),
-                "ord_version": ord_.get("ord_version"),
-                "ord_date": ord_.get("ord_date"),
+                "links": links,
+                # Some schemes have an empty Origin Reference Document: no ORD at all.
+                "ord_title": ord_.get("ord_title") or None,
+                "ord_version": ord_.get("ord_version") or None,
+                "ord_date": ord_.get("ord_date") or None,
                 "footnote": text_of_html(item["footnote"]) if item.get("footnote") else None,
                 "valid_from": valid_from,
                 "valid_to": valid_to,
@@ -139,8 +176,7 @@ def read_schemes(
             if source_code == code:  # "andean" lists itself: a label, not a country
                 row.own_labels += 1
                 continue
-            iso3 = UK_AREA_CODES.get(source_code) or iso3_by_iso2.get(source_code)
-            group = source_code if iso3 is None and source_code in known_groups else None
+            iso3, group = match_area_code(source_code, iso3_by_iso2, known_groups)
             if iso3 is None and group is None:
                 row.unmatched.append(source_code)
             row.countries.append(

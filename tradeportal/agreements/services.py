@@ -273,13 +273,15 @@ def load_wto_agreements(
         session, AgreementParty, ("agreement_id", "wto_name"), party_rows
     )
     # Parties are links, not content: a name no longer listed is removed, not end-dated.
+    # Only the file's agreements are compared: imported ones keep their parties.
     wanted = {(row["agreement_id"], row["wto_name"]) for row in party_rows}
+    loaded = {ids[(row.values["name"], row.values["valid_from"])] for row in rows}
     stale = [
         party_id
         for party_id, agreement_id, wto_name in session.execute(
             select(AgreementParty.id, AgreementParty.agreement_id, AgreementParty.wto_name)
         )
-        if (agreement_id, wto_name) not in wanted
+        if agreement_id in loaded and (agreement_id, wto_name) not in wanted
     ]
     if stale:
         session.execute(delete(AgreementParty).where(AgreementParty.id.in_(stale)))

@@ -27,13 +27,13 @@ def import_command(file: Path, type_name: str | None) -> None:
     except ImportFileError as error:
         raise click.ClickException(str(error)) from None
     session = db.session
-    with click.progressbar(
-        length=1, label=f"Importing {len(records):,} {content_type.name}"
-    ) as bar:
-        report = import_records(session, content_type, records)
-        bar.update(1)
+    label = f"Importing {len(records):,} {content_type.name}"
+    # Two passes over the records: validate all, then save all.
+    with click.progressbar(length=2 * len(records), label=label, show_pos=True) as bar:
+        report = import_records(session, content_type, records, bar.update)
     if not report.ok:
         session.rollback()
+        click.echo("", err=True)  # end the progress bar's line
         for where, name, why in report.problems:
             click.echo(f"  {where}: {name}: {why}", err=True)
         raise click.ClickException(
@@ -63,5 +63,6 @@ def export_command(type_name: str, fmt: str, output: Path | None) -> None:
 @content_cli.command("types")
 def types_command() -> None:
     """List the content types that can be imported and exported."""
+    width = max((len(name) for name in CONTENT_TYPES), default=0) + 2
     for name, content_type in sorted(CONTENT_TYPES.items()):
-        click.echo(f"{name:<20} {content_type.description}")
+        click.echo(f"{name:<{width}}{content_type.description}")

@@ -3,7 +3,7 @@
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,15 +97,22 @@ def _flatten(messages: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
         yield prefix or "record", str(messages)
 
 
-def import_records(session: Session, content_type: ContentType, records: list) -> ImportReport:
+def import_records(
+    session: Session,
+    content_type: ContentType,
+    records: list,
+    progress: Callable[[int], None] = lambda n: None,
+) -> ImportReport:
     """Validate every record, then save them all; on any problem save nothing.
 
+    ``progress`` is told of each record validated and each record saved (two passes).
     The caller commits when the report is ok and rolls back otherwise.
     """
     report = ImportReport(content_type.name)
     schema = content_type.input_schema()
     loaded, seen = [], {}
     for where, raw in records:
+        progress(1)
         if not isinstance(raw, dict) or "__extra__" in raw:
             report.problems.append((where, "record", "not a record with the expected columns"))
             continue
@@ -124,6 +131,7 @@ def import_records(session: Session, content_type: ContentType, records: list) -
     if report.problems:
         return report
     for where, record in loaded:
+        progress(1)
         try:
             with session.begin_nested():
                 created = content_type.save(session, record)

@@ -1,11 +1,12 @@
-"""The countries area's content type (country profiles) and product page section."""
+"""The countries area's content types (countries, country profiles) and product page section."""
 
 from dataclasses import dataclass
 
 from tradeportal.content.registry import ContentType, register_content_type
+from tradeportal.countries.content_records import export_countries, save_country
 from tradeportal.countries.models import Country
 from tradeportal.countries.queries import countries_by_iso3
-from tradeportal.countries.schemas import CountryProfileSectionInput
+from tradeportal.countries.schemas import CountryInput, CountryProfileSectionInput
 from tradeportal.countries.services import export_profile_sections, save_profile_section
 from tradeportal.product import ProductContext, ProductSection, register_product_section
 
@@ -32,6 +33,16 @@ def collect_country_links(product: ProductContext) -> list[CountryLink] | None:
     return links or None
 
 
+register_content_type(
+    ContentType(
+        name="countries",
+        input_schema=CountryInput,
+        natural_key=("iso3",),
+        save=save_country,
+        export=export_countries,
+        description="Countries and territories of ISO 3166-1 (codes, names, region, currency)",
+    )
+)
 register_content_type(
     ContentType(
         name="country-profiles",

@@ -5,7 +5,7 @@ import time
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tradeportal.countries.models import Country, CountryGroupMember
 from tradeportal.db import db
@@ -25,7 +25,10 @@ def _load_stamp():
     # Imported here: seed imports every area's services, which import this module.
     from tradeportal.seed import DataLoad
 
-    return db.session.scalar(select(DataLoad.loaded_at).where(DataLoad.dataset == "countries"))
+    loaded_at = db.session.scalar(select(DataLoad.loaded_at).where(DataLoad.dataset == "countries"))
+    # `flask content import` adds territories without a dataset load; codes are never
+    # deleted, so the count tells when another process added one.
+    return loaded_at, db.session.scalar(select(func.count(Country.id)))
 
 
 def iso3_codes() -> frozenset[str]:

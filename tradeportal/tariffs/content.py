@@ -1,8 +1,14 @@
-"""The product page section "Tariffs and taxes": duties in a market, preferences, taxes."""
+"""Register the tariffs area: its content types and the product page section.
+
+Content types, for ``flask content import|export`` (import them in this order, as each
+names records of the ones before): tariff-schedules, tariff-schedule-markets,
+tariff-lines, preferential-rates; internal-taxes stand alone.
+"""
 
 from dataclasses import dataclass, field
 from datetime import date
 
+from tradeportal.content.registry import ContentType, register_content_type
 from tradeportal.countries.queries import countries_by_iso3
 from tradeportal.hs.codes import format_code
 from tradeportal.product import ProductContext, ProductSection, register_product_section
@@ -18,6 +24,76 @@ from tradeportal.tariffs.queries import (
 )
 from tradeportal.tariffs.rate_display import describe_duty, describe_rate
 from tradeportal.tariffs.rates import RateKind
+from tradeportal.tariffs.records import (
+    export_internal_taxes,
+    export_preferential_rates,
+    export_schedule_markets,
+    export_schedules,
+    export_tariff_lines,
+    save_internal_tax,
+    save_preferential_rate,
+    save_schedule,
+    save_schedule_market,
+    save_tariff_line,
+)
+from tradeportal.tariffs.schemas import (
+    InternalTaxInput,
+    PreferentialRateInput,
+    TariffLineInput,
+    TariffScheduleInput,
+    TariffScheduleMarketInput,
+)
+
+TARIFF_SCHEDULES = register_content_type(
+    ContentType(
+        name="tariff-schedules",
+        input_schema=TariffScheduleInput,
+        natural_key=("code",),
+        save=save_schedule,
+        export=export_schedules,
+        description="Markets' schedules of MFN import duties (needs the HS editions).",
+    )
+)
+TARIFF_SCHEDULE_MARKETS = register_content_type(
+    ContentType(
+        name="tariff-schedule-markets",
+        input_schema=TariffScheduleMarketInput,
+        natural_key=("schedule", "market", "valid_from"),
+        save=save_schedule_market,
+        export=export_schedule_markets,
+        description="Markets that applied a schedule besides its reporter (needs schedules).",
+    )
+)
+TARIFF_LINES = register_content_type(
+    ContentType(
+        name="tariff-lines",
+        input_schema=TariffLineInput,
+        natural_key=("schedule", "code"),
+        save=save_tariff_line,
+        export=export_tariff_lines,
+        description="National tariff lines with their MFN rate as published (needs schedules).",
+    )
+)
+PREFERENTIAL_RATES = register_content_type(
+    ContentType(
+        name="preferential-rates",
+        input_schema=PreferentialRateInput,
+        natural_key=("schedule", "scheme_code", "valid_from"),
+        save=save_preferential_rate,
+        export=export_preferential_rates,
+        description="Rates a schedule grants to goods of some origins (needs schedules).",
+    )
+)
+INTERNAL_TAXES = register_content_type(
+    ContentType(
+        name="internal-taxes",
+        input_schema=InternalTaxInput,
+        natural_key=("country_iso3", "name", "valid_from"),
+        save=save_internal_tax,
+        export=export_internal_taxes,
+        description="VAT, excise and other taxes on goods whatever their origin.",
+    )
+)
 
 FLAG_LABELS = {
     "trade_remedy": "Trade remedy applies",

@@ -5,6 +5,7 @@ DataFileError naming every bad line. Services flush, never commit.
 """
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,7 +61,8 @@ class TariffLoadReport(LoadReport):
     mapping: dict[str, Counter] = field(default_factory=dict)  # schedule -> outcome -> n
 
 
-def _edition_codes(session: Session, edition: str, level: int | None = None) -> set[str]:
+def edition_codes(session: Session, edition: str, level: int | None = None) -> set[str]:
+    """Return the codes of an HS edition (of one level only, when given)."""
     statement = select(HsNode.code).join(Nomenclature).where(Nomenclature.code == edition)
     if level is not None:
         statement = statement.where(HsNode.level == level)
@@ -145,6 +147,30 @@ def load_schedule_lines(
     _link_lines(session, schedule, successors, report)
 
 
+def line_links(
+    line_id: int, code: str, nomenclature: str, successors: Mapping[str, list[str]]
+) -> list[dict]:
+    """Return the HS link rows of a tariff line: its own code, and its HS 2022 successors.
+
+    The own code, in the schedule's edition, finds the line from that edition's pages and
+    by code. A line of an HS 2017 based schedule is also linked to the HS 2022 subheadings
+    its HS 2017 subheading became (``successors``, see :func:`hs2022_successors`); ``split``
+    marks a subheading divided between several.
+    """
+    links = [
+        {"line_id": line_id, "prefix": code, "nomenclature": nomenclature}
+        | {"excluded": False, "split": False}
+    ]
+    if nomenclature != "HS2017":
+        return links
+    targets = successors.get(code[:6], [])
+    return links + [
+        {"line_id": line_id, "prefix": target, "nomenclature": "HS2022"}
+        | {"excluded": False, "split": len(targets) > 1}
+        for target in targets
+    ]
+
+
 def _link_lines(
     session: Session,
     schedule: TariffSchedule,
@@ -159,20 +185,11 @@ def _link_lines(
     mapping = Counter()
     links = []
     for code, line_id in line_ids.items():
-        # The line's own code, in its own edition: found from HS 2017 pages and by code.
-        links.append(
-            {"line_id": line_id, "prefix": code, "nomenclature": schedule.nomenclature}
-            | {"excluded": False, "split": False}
-        )
-        if schedule.nomenclature != "HS2017":
-            continue
-        targets = successors.get(code[:6], [])
-        mapping["unmapped" if not targets else "split" if len(targets) > 1 else "one"] += 1
-        for target in targets:
-            links.append(
-                {"line_id": line_id, "prefix": target, "nomenclature": "HS2022"}
-                | {"excluded": False, "split": len(targets) > 1}
-            )
+        own_links = line_links(line_id, code, schedule.nomenclature, successors)
+        links += own_links
+        if schedule.nomenclature == "HS2017":
+            targets = len(own_links) - 1
+            mapping["unmapped" if not targets else "split" if targets > 1 else "one"] += 1
     report.mapping[schedule.code] = mapping
     if mapping["unmapped"]:
         unmapped = sorted({code[:6] for code in line_ids if not successors.get(code[:6])})
@@ -183,12 +200,12 @@ def _link_lines(
     in_schedule = TariffLineLink.line_id.in_(
         select(TariffLine.id).where(TariffLine.schedule_id == schedule.id)
     )
-    report.counts[f"{schedule.code} HS links"] = _replace_links(
+    report.counts[f"{schedule.code} HS links"] = replace_links(
         session, TariffLineLink, "line_id", links, in_schedule
     )
 
 
-def _replace_links(session: Session, model, owner: str, links: list[dict], scope) -> dict:
+def replace_links(session: Session, model, owner: str, links: list[dict], scope) -> dict:
     """Upsert link rows and delete the owners' links the files no longer give."""
     counts = upsert_rows(session, model, (owner, "prefix"), links, scope=scope)
     wanted = {(link[owner], link["prefix"]) for link in links}
@@ -201,7 +218,8 @@ def _replace_links(session: Session, model, owner: str, links: list[dict], scope
     return counts
 
 
-def _prefix_rows(owner: str, owner_id: int, prefixes: list[tuple[str, bool]]) -> list[dict]:
+def prefix_rows(owner: str, owner_id: int, prefixes: list[tuple[str, bool]]) -> list[dict]:
+    """Return link rows of one owner from (prefix, excluded) pairs."""
     return [{owner: owner_id, "prefix": p, "excluded": excluded} for p, excluded in prefixes]
 
 
@@ -219,9 +237,9 @@ def load_internal_taxes(session: Session, specs: list[TaxSpec], report: LoadRepo
     }
     links = []
     for spec in specs:
-        links += _prefix_rows("tax_id", ids[spec.key], spec.prefixes)
+        links += prefix_rows("tax_id", ids[spec.key], spec.prefixes)
     owners = [ids[spec.key] for spec in specs]
-    report.counts["internal tax HS links"] = _replace_links(
+    report.counts["internal tax HS links"] = replace_links(
         session, InternalTaxLink, "tax_id", links, InternalTaxLink.tax_id.in_(owners)
     )
 
@@ -251,12 +269,17 @@ def load_preferences(
     for spec in specs:
         rate_id = ids[(schedule_ids[spec.schedule], spec.scheme_code, spec.valid_from)]
         owners.append(rate_id)
-        links += _prefix_rows("rate_id", rate_id, spec.prefixes)
+        links += prefix_rows("rate_id", rate_id, spec.prefixes)
         origins += [{"rate_id": rate_id, "origin": origin} for origin in spec.origins]
     in_owners = PreferentialRateLink.rate_id.in_(owners)
-    report.counts["preference HS links"] = _replace_links(
+    report.counts["preference HS links"] = replace_links(
         session, PreferentialRateLink, "rate_id", links, in_owners
     )
+    report.counts["preference origins"] = replace_origins(session, origins, owners)
+
+
+def replace_origins(session: Session, origins: list[dict], owners: list[int]) -> dict:
+    """Upsert the origins of the ``owners`` rates and delete those no longer given."""
     counts = upsert_rows(
         session, PreferenceOrigin, ("rate_id", "origin"), origins,
         scope=PreferenceOrigin.rate_id.in_(owners),
@@ -275,7 +298,7 @@ def load_preferences(
             )
         )
     counts["deleted"] = len(stale)
-    report.counts["preference origins"] = counts
+    return counts
 
 
 def load_tariffs(
@@ -287,7 +310,7 @@ def load_tariffs(
     editions = set(session.scalars(select(Nomenclature.code)))
     specs = read_schedules(files["schedules"], editions, SOURCE_FILES)
     markets = read_schedule_markets(files["markets"], {spec.code for spec in specs})
-    hs2017 = _edition_codes(session, "HS2017", level=6)
+    hs2017 = edition_codes(session, "HS2017", level=6)
     if not hs2017:
         raise DataFileError(files["schedules"], [(0, "nomenclature", "HS 2017 is not loaded")])
     sources = {

@@ -1,9 +1,12 @@
-"""The tenders section of the product page."""
+"""The tenders content type and the tenders section of the product page."""
 
 from dataclasses import replace
 
+from tradeportal.content.registry import ContentType, register_content_type
 from tradeportal.product import ProductContext, ProductSection, register_product_section
+from tradeportal.tenders.content_records import export_tenders, save_tender
 from tradeportal.tenders.queries import closed_tenders_for_chapter, tenders_for
+from tradeportal.tenders.schemas import TenderInput
 
 RECENT_CLOSED = 5
 
@@ -31,5 +34,15 @@ register_product_section(
         order=70,
         template="tenders/_product_section.html",
         collect=collect_tenders,
+    )
+)
+register_content_type(
+    ContentType(
+        name="tenders",
+        input_schema=TenderInput,
+        natural_key=("ocid", "release_id"),
+        save=save_tender,
+        export=export_tenders,
+        description="Procurement releases (OCDS), linked to HS prefixes through their CPV codes",
     )
 )

@@ -1,4 +1,4 @@
-"""Validating the tender list filters (query string today, the API tomorrow)."""
+"""Validating the tender list filters and tenders imported as content records."""
 
 import re
 from collections.abc import Mapping
@@ -9,17 +9,21 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
+    post_load,
     pre_load,
     validate,
+    validates,
     validates_schema,
 )
 
 from tradeportal.countries.queries import country_exists
 from tradeportal.hs.catalog import get_catalog
 from tradeportal.hs.codes import InvalidHSCode, normalise_hs_code
-from tradeportal.tenders.models import LANGUAGES
+from tradeportal.regulations.schemas import SemicolonList, Text, WebAddress, day_field
+from tradeportal.tenders.models import LANGUAGES, TenderStatus
 from tradeportal.tenders.queries import TenderFilters, tender_countries
-from tradeportal.validity import InvalidDate, parse_as_of, today
+from tradeportal.tenders.releases import parse_ocds_datetime
+from tradeportal.validity import EARLIEST_DATE, LATEST_DATE, InvalidDate, parse_as_of, today
 
 MAX_PAGE = 10_000
 ISO3 = re.compile(r"[A-Z]{3}")
@@ -144,3 +148,146 @@ def _describe(messages) -> str:
         texts = problems if isinstance(problems, list) else [str(problems)]
         parts.append(f"{LABELS.get(name, 'Filter')}: {' '.join(map(str, texts))}")
     return " ".join(parts)
+
+
+# --- tenders as content records: `flask content import|export tenders` -------------------
+
+CLASSIFICATION_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,19}")
+CLASSIFICATION_ID = re.compile(r"[^\s;|]{1,60}")
+CPV_DIGITS = re.compile(r"[0-9][0-9-]*")
+SOURCE_NAME = re.compile(r"[a-z0-9_-]{1,40}")
+MAX_AMOUNT = 10**15  # Numeric(18, 2)
+
+
+class OneLine(Text):
+    """Trimmed text on one line, e.g. an identifier."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if text is not None and any(character in text for character in "\r\n\t"):
+            raise ValidationError("Must be on one line.")
+        return text
+
+
+class OcdsDateTime(fields.Field):
+    """An ISO 8601 date-time as OCDS writes it; a time without offset is UTC."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            moment, _day = parse_ocds_datetime(value)
+        except (TypeError, ValueError, AttributeError):
+            raise ValidationError(
+                "Not a valid date-time: write it ISO 8601, e.g. 2026-01-31T12:00:00Z."
+            ) from None
+        if not EARLIEST_DATE <= moment.date() <= LATEST_DATE:
+            raise ValidationError(f"Must lie between {EARLIEST_DATE} and {LATEST_DATE}.")
+        return moment
+
+
+class Classification(fields.Field):
+    """An item classification written "scheme:id", e.g. CPV:15861000."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        scheme, colon, code = value.strip().partition(":") if isinstance(value, str) else ("",) * 3
+        if not (colon and CLASSIFICATION_SCHEME.fullmatch(scheme)):
+            raise ValidationError(f"{value!r} is not scheme:id, e.g. CPV:15861000.")
+        if not CLASSIFICATION_ID.fullmatch(code):
+            raise ValidationError(
+                f"{value!r}: the id is 1 to 60 characters without blanks, ';' or '|'."
+            )
+        if scheme.upper() == "CPV" and not CPV_DIGITS.fullmatch(code):
+            raise ValidationError(f"{value!r}: a CPV id is digits, e.g. CPV:15861000-1.")
+        return scheme, code
+
+
+class TenderInput(Schema):
+    """A tender (one OCDS release, flattened); ``(ocid, release_id)`` identifies it.
+
+    Fields follow OCDS: ``ocid`` and ``release_id`` (release ``id``), ``published_at``
+    (release ``date``), ``tag``, ``buyer_name`` (``buyer.name``), ``title``,
+    ``description``, ``status``, ``procurement_method`` and ``main_category``
+    (``mainProcurementCategory``) of the tender, its ``tenderPeriod`` as
+    ``tender_period_start``/``tender_period_end`` (ISO 8601 date-times), the value as
+    ``value_amount``/``value_currency`` with ``value_basis`` (tender, budget, award or
+    contract: where the amount comes from). ``classifications`` are the items'
+    classifications written ``scheme:id`` (``CPV:15861000``), a JSON array or one CSV
+    cell separated by ``;``; CPV ids are linked to HS prefixes through the loader's CPV ->
+    HS table, other schemes are kept without a link. ``valid_from`` defaults to the day
+    of publication and ``valid_to`` to the deadline day (as written, before conversion to
+    UTC); a release published after its deadline (an award) keeps both as given.
+    ``sample_files`` lists the sample-data files a release was read from.
+    """
+
+    ocid = OneLine(200, required=True)
+    release_id = OneLine(200, required=True)
+    source = OneLine(40, load_default="import")
+    publisher = OneLine(200, required=True)
+    language = fields.String(
+        load_default="en",
+        validate=validate.OneOf(list(LANGUAGES), error="Use en (English) or fr (French)."),
+    )
+    country_iso3 = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[A-Z]{3}$", error="Use an ISO 3166 alpha-3 code, e.g. GBR."),
+    )
+    buyer_name = OneLine(300)
+    title = OneLine(300, required=True)
+    title_is_derived = fields.Boolean(load_default=False)
+    description = Text(20_000)
+    status = fields.Enum(TenderStatus, by_value=True, load_default=None, allow_none=True)
+    procurement_method = OneLine(40)
+    main_category = OneLine(40)
+    value_amount = fields.Float(
+        load_default=None,
+        allow_none=True,
+        allow_nan=False,
+        validate=validate.Range(min=0, max=MAX_AMOUNT, min_inclusive=False),
+    )
+    value_currency = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(r"^[A-Z]{3}$", error="Use an ISO 4217 code, e.g. MUR."),
+    )
+    value_basis = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(["tender", "budget", "award", "contract"]),
+    )
+    tender_period_start = OcdsDateTime(load_default=None, allow_none=True)
+    tender_period_end = OcdsDateTime(load_default=None, allow_none=True)
+    published_at = OcdsDateTime(required=True)
+    tag = OneLine(100, required=True)
+    classifications = SemicolonList(Classification(), validate=validate.Length(max=200))
+    licence_note = OneLine(300, load_default="Not stated.")
+    sample_files = SemicolonList(OneLine(300, forbid=(";",)), validate=validate.Length(max=20))
+    valid_from = day_field()
+    valid_to = day_field()
+    source_url = WebAddress()
+    issued_by = OneLine(200)
+    last_verified_on = day_field()
+    last_verified_by = OneLine(120)
+    is_demo = fields.Boolean(load_default=False)
+
+    @validates("source")
+    def source_is_a_name(self, value: str, data_key: str) -> None:
+        if not SOURCE_NAME.fullmatch(value):
+            raise ValidationError("Use lower-case letters, digits, '_' and '-', e.g. import.")
+
+    @validates_schema
+    def value_and_period_agree(self, data, **kwargs):
+        if (data.get("value_amount") is None) != (data.get("value_currency") is None):
+            raise ValidationError("Give an amount and its currency together.", "value_currency")
+        start, end = data.get("tender_period_start"), data.get("tender_period_end")
+        if start and end and end < start:
+            raise ValidationError("The tender period ends before it starts.", "tender_period_end")
+
+    @post_load(pass_original=True)
+    def fill_days(self, data, original, **kwargs):
+        """Default the validity to the days of publication and deadline, as written."""
+        if data.get("value_amount") is not None:
+            data["value_amount"] = round(data["value_amount"], 2)
+        if data.get("valid_from") is None:
+            data["valid_from"] = parse_ocds_datetime(original["published_at"])[1]
+        if data.get("valid_to") is None and data.get("tender_period_end") is not None:
+            data["valid_to"] = parse_ocds_datetime(original["tender_period_end"])[1]
+        return data

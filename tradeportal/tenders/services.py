@@ -214,6 +214,18 @@ def tender_row(source: str, record: ReleaseRecord, mapped: list[MappedClassifica
     }
 
 
+def read_cpv_table(session: Session, data_dir: Path) -> CpvHsMap:
+    """Read the CPV -> HS table, checked against the HS 2022 codes in the database."""
+    return read_cpv_hs_map(data_dir / CPV_MAP_FILE, known_hs_codes(session))
+
+
+def map_classifications(
+    classifications: list[tuple[str, str]], table: CpvHsMap
+) -> list[MappedClassification]:
+    """Map a tender's (scheme, id) classifications to HS prefixes (loader and imports alike)."""
+    return [map_classification(scheme, code, table) for scheme, code in classifications]
+
+
 def link_rows(tender_id: int, mapped: list[MappedClassification]) -> list[dict]:
     """Build the HS links of a tender: one per HS prefix, through its first CPV code."""
     rows: dict[str, dict] = {}
@@ -237,16 +249,14 @@ def load_tenders(
 ) -> TenderLoadReport:
     """Load every sample release as a tender and link it to HS prefixes via its CPV codes."""
     report = TenderLoadReport()
-    table: CpvHsMap = read_cpv_hs_map(data_dir / CPV_MAP_FILE, known_hs_codes(session))
+    table = read_cpv_table(session, data_dir)
     records = read_release_files(data_dir, report, progress)
     unique = merge_duplicates(records)
     report.duplicates_merged = len(records) - len(unique)
 
     rows, mapped_by_key, rejected_urls = [], {}, 0
     for source, record in unique:
-        mapped = [
-            map_classification(scheme, code, table) for scheme, code in record.classifications
-        ]
+        mapped = map_classifications(record.classifications, table)
         mapped_by_key[record.key] = mapped
         rows.append(tender_row(source, record, mapped))
         if record.source_url_rejected and not record.source_url:
