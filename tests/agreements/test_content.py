@@ -200,7 +200,7 @@ def test_bad_lines_of_an_agreements_csv_are_all_reported_and_nothing_is_saved(ap
     ]
     result = invoke(app, "import", str(write_csv(tmp_path, "agreements", header, rows)))
     assert result.exit_code != 0
-    assert "line 3: valid_from: Not a valid date: write YYYY-MM-DD" in result.output
+    assert "line 3: valid_from: 2021-02-30 is not a real date" in result.output
     assert "line 4: parties.2.code: Not a valid code, e.g. MUS or EU." in result.output
     assert "line 5: status: Must be one of" in result.output
     assert snapshot(app) == before

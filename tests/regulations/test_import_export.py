@@ -80,7 +80,7 @@ def test_one_bad_line_in_a_csv_file_imports_nothing_and_names_line_field_and_rea
     assert result.exit_code != 0
     output = result.output
     assert "line 3: hs_prefixes.2: '09x2' is not an HS prefix" in output
-    assert "line 4: valid_from: Not a valid date" in output
+    assert "line 4: valid_from: 2024-02-30 is not a real date" in output
     assert "line 5: partners.1: ZZZ is not a known country code" in output
     assert "line 2" not in output
     assert snapshot(app) == before

@@ -30,8 +30,9 @@ from datetime import date
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from tradeportal.agreements.services import STATUSES
-from tradeportal.regulations.schemas import (
+from tradeportal.content.fields import (
     CompactRecords,
+    IsoDate,
     SemicolonList,
     Text,
     WebAddress,
@@ -55,16 +56,11 @@ MAX_RULES = 50
 COMPACT_RULE = re.compile(r"(?:(or|and)\s+)?\[([^\[\]|]*)\]\s*(.*)", re.DOTALL)
 
 
-def day(latest: date = LATEST_DATE, **kwargs) -> fields.Date:
+def day(latest: date = LATEST_DATE, **kwargs) -> IsoDate:
     """A YYYY-MM-DD date from 1900 to ``latest``; optional ones default to None."""
     if not kwargs.get("required"):
-        kwargs.setdefault("load_default", None)
         kwargs.setdefault("allow_none", True)
-    return fields.Date(
-        validate=validate.Range(min=EARLIEST_AGREEMENT_DATE, max=latest),
-        error_messages={"invalid": "Not a valid date: write YYYY-MM-DD, e.g. 2026-01-31."},
-        **kwargs,
-    )
+    return IsoDate(earliest=EARLIEST_AGREEMENT_DATE, latest=latest, **kwargs)
 
 
 def code_field(pattern: str, example: str, **kwargs) -> fields.String:

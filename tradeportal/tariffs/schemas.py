@@ -15,51 +15,27 @@ those of the regulations area, so every content file reads the same way.
 """
 
 import re
-from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from tradeportal.countries.queries import country_exists, iso3_codes
-from tradeportal.hs.codes import InvalidHSCode, normalise_hs_code
-from tradeportal.regulations.schemas import (
+from tradeportal.content.fields import (
     CountryCode,
     HsPrefix,
+    IsoDate,
     SemicolonList,
     Text,
     WebAddress,
 )
+from tradeportal.countries.queries import country_exists, iso3_codes
+from tradeportal.hs.codes import InvalidHSCode, normalise_hs_code
 from tradeportal.tariffs.models import TaxKind
 from tradeportal.tariffs.queries import is_group_code
 from tradeportal.tariffs.rates import MAX_RATE_LENGTH
-from tradeportal.validity import EARLIEST_DATE, ISO_DATE, LATEST_DATE
 
 SCHEDULE_CODE = re.compile(r"[A-Z0-9]+(?:[-.][A-Z0-9]+)*")
 MARKET_CODE = re.compile(r"[A-Z]{2,10}")  # an ISO3 country or a group code such as "EU"
 CURRENCY = re.compile(r"\A[A-Z]{3}\Z")
 NATIONAL_CODE_LENGTHS = (8, 10)
-
-
-class IsoDate(fields.Date):
-    """A calendar date written YYYY-MM-DD (no week or compact forms), 1950 to 2100."""
-
-    def __init__(self, **kwargs):
-        if not kwargs.get("required"):
-            kwargs.setdefault("load_default", None)
-        super().__init__(**kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = value.strip() if isinstance(value, str) else value
-        if not isinstance(text, str) or not ISO_DATE.fullmatch(text):
-            raise ValidationError(f"{value!r} is not a date written YYYY-MM-DD, e.g. 2026-01-31.")
-        try:
-            day = date.fromisoformat(text)
-        except ValueError:
-            raise ValidationError(f"{text} is not a real date.") from None
-        if not EARLIEST_DATE <= day <= LATEST_DATE:
-            raise ValidationError(
-                f"{text} is outside {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}."
-            )
-        return day
 
 
 class ScheduleCode(Text):

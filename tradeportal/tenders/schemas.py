@@ -16,10 +16,10 @@ from marshmallow import (
     validates_schema,
 )
 
+from tradeportal.content.fields import SemicolonList, Text, WebAddress, day_field
 from tradeportal.countries.queries import country_exists
 from tradeportal.hs.catalog import get_catalog
 from tradeportal.hs.codes import InvalidHSCode, normalise_hs_code
-from tradeportal.regulations.schemas import SemicolonList, Text, WebAddress, day_field
 from tradeportal.tenders.models import LANGUAGES, TenderStatus
 from tradeportal.tenders.queries import TenderFilters, tender_countries
 from tradeportal.tenders.releases import parse_ocds_datetime

@@ -1,0 +1,195 @@
+"""Marshmallow fields shared by every content type's Input schema.
+
+Files, forms and the API all load through these, so a date, an address, a country or an HS
+prefix is read and refused the same way everywhere. In CSV files lists are one cell with
+items separated by ``;`` and nested records are text entries with parts separated by ``|``.
+"""
+
+from datetime import date
+
+from marshmallow import Schema, ValidationError, fields
+
+from tradeportal.countries.queries import country_exists, is_iso3_shape, iso3_codes
+from tradeportal.hs.codes import InvalidHSCode
+from tradeportal.hs.prefixes import normalise_prefix
+from tradeportal.validity import EARLIEST_DATE, ISO_DATE, LATEST_DATE
+
+
+class IsoDate(fields.Date):
+    """A calendar date written YYYY-MM-DD (no week or compact forms) within a range."""
+
+    def __init__(self, *, earliest: date = EARLIEST_DATE, latest: date = LATEST_DATE, **kwargs):
+        self.earliest, self.latest = earliest, latest
+        if not kwargs.get("required"):
+            kwargs.setdefault("load_default", None)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = value.strip() if isinstance(value, str) else value
+        if not isinstance(text, str) or not ISO_DATE.fullmatch(text):
+            raise ValidationError(f"{value!r} is not a date written YYYY-MM-DD, e.g. 2026-01-31.")
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise ValidationError(f"{text} is not a real date.") from None
+        if not self.earliest <= day <= self.latest:
+            raise ValidationError(
+                f"{text} is outside {self.earliest.isoformat()} to {self.latest.isoformat()}."
+            )
+        return day
+
+
+def day_field(**kwargs) -> IsoDate:
+    """Return a date field; optional ones default to None."""
+    return IsoDate(**kwargs)
+
+
+class Text(fields.String):
+    """Trimmed text with a maximum length; empty optional text is None."""
+
+    def __init__(self, max_length: int, *, forbid: tuple[str, ...] = (), **kwargs):
+        self.max_length = max_length
+        self.forbid = forbid
+        if not kwargs.get("required"):
+            kwargs.setdefault("load_default", None)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not text:
+            if self.required:
+                raise ValidationError("Must not be empty.")
+            return None
+        if len(text) > self.max_length:
+            raise ValidationError(
+                f"Must be at most {self.max_length:,} characters (this is {len(text):,})."
+            )
+        for character in self.forbid:
+            if character in text:
+                raise ValidationError(
+                    f"Must not contain {character!r}: it separates entries in CSV files."
+                )
+        return text
+
+
+class WebAddress(fields.Url):
+    """An absolute http or https address, trimmed; empty is None."""
+
+    def __init__(self, *, forbid: tuple[str, ...] = (), **kwargs):
+        self.forbid = forbid
+        kwargs.setdefault("load_default", None)
+        kwargs.setdefault(
+            "error_messages", {"invalid": "Must be a full http:// or https:// address."}
+        )
+        super().__init__(schemes={"http", "https"}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if len(value) > 500:
+                raise ValidationError("Must be at most 500 characters.")
+            if any(character in value for character in self.forbid):
+                raise ValidationError("Must not contain ';' or '|' (they separate CSV entries).")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class CountryCode(fields.Field):
+    """An ISO 3166 alpha-3 code the portal knows."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = value.strip()
+        if not is_iso3_shape(value):
+            raise ValidationError(
+                f"{value!r} is not an ISO 3166 alpha-3 code (three capital letters, e.g. GBR)."
+            )
+        # Until the countries dataset is loaded only the shape can be checked.
+        if iso3_codes() and not country_exists(value):
+            raise ValidationError(f"{value} is not a known country code.")
+        return value
+
+
+class HsPrefix(fields.Field):
+    """An HS code of 2, 4, 6, 8 or 10 digits, in any accepted spelling; stored as digits."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise ValidationError('An HS prefix is text, e.g. "0901" (a number loses its 0).')
+        try:
+            return normalise_prefix(value)
+        except InvalidHSCode as error:
+            raise ValidationError(f"{value!r} is not an HS prefix: {error.message}") from None
+
+
+class SemicolonList(fields.List):
+    """A list given as a JSON array or as one CSV cell of items separated by ';'."""
+
+    def __init__(self, inner, **kwargs):
+        if not kwargs.get("required"):
+            kwargs.setdefault("load_default", list)
+        super().__init__(inner, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(";") if part.strip()]
+        if not isinstance(value, list):
+            raise ValidationError("Must be a list, or one cell of items separated by ';'.")
+        # Items are numbered from 1 in messages, as people count them in a cell.
+        items, errors, seen = [], {}, set()
+        for number, raw in enumerate(value, 1):
+            try:
+                item = self.inner.deserialize(raw, **kwargs)
+            except ValidationError as error:
+                errors[number] = error.messages
+                continue
+            if item in seen:
+                errors[number] = [f"{item} appears twice."]
+            seen.add(item)
+            items.append(item)
+        if errors:
+            raise ValidationError(errors)
+        return items
+
+
+class CompactRecords(fields.Field):
+    """Nested records as JSON objects or as '|'-separated text entries (see module doc)."""
+
+    def __init__(self, schema_class: type[Schema], parts: tuple[str, ...], **kwargs):
+        self.schema_class = schema_class
+        self.parts = parts
+        if not kwargs.get("required"):
+            kwargs.setdefault("load_default", list)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            items = [entry for entry in value.split(";") if entry.strip()]
+        elif isinstance(value, list):
+            items = value
+        else:
+            raise ValidationError("Must be a list, or one cell of entries separated by ';'.")
+        if self.required and not items:
+            raise ValidationError("Give at least one.")
+        schema, loaded, errors = self.schema_class(), [], {}
+        for number, item in enumerate(items, 1):
+            if isinstance(item, str):
+                texts = [part.strip() for part in item.split("|")]
+                if len(texts) > len(self.parts):
+                    errors[number] = [
+                        f"Has {len(texts)} parts separated by '|'; at most "
+                        f"{len(self.parts)}: {' | '.join(self.parts)}."
+                    ]
+                    continue
+                item = {name: text for name, text in zip(self.parts, texts, strict=False) if text}
+            if not isinstance(item, dict):
+                errors[number] = ["Must be an object or a text entry."]
+                continue
+            try:
+                loaded.append(schema.load(item))
+            except ValidationError as error:
+                errors[number] = error.messages
+        if errors:
+            raise ValidationError(errors)
+        return loaded
