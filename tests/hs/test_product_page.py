@@ -46,9 +46,14 @@ def test_coffee_for_the_uk_from_mauritius_shows_everything_that_applies(client):
     response = client.get("/hs/090121?market=GBR&origin=MUS")
     assert response.status_code == 200
     text = text_of(response)
-    assert {"regulations", "tariffs", "agreements", "rules_of_origin", "countries"} <= set(
-        sections_of(response)
-    )
+    assert {
+        "regulations",
+        "tariffs",
+        "agreements",
+        "rules_of_origin",
+        "tenders",
+        "countries",
+    } <= set(sections_of(response))
     _cet, ukgt = uk_file_rates("09012100")
     assert f"0901.21.00 Roasted coffee (excl. decaffeinated) {ukgt}" in text
     assert "For goods originating in Mauritius: 0.00%" in text

@@ -48,8 +48,12 @@ def test_an_open_tender_is_shown_as_open_up_to_its_deadline_day(app_context):
     assert after["open"] == [] and [m.tender.title for m in after["closed"]] == [ITAPAJI]
 
 
-def test_a_product_without_tenders_has_no_section(app_context):
-    assert collect_tenders(context("0901", date(2026, 1, 1))) is None
+def test_a_product_without_tenders_says_so_and_links_to_the_list(app_context, client):
+    found = collect_tenders(context("0901", date(2026, 1, 1)))
+    assert found == {"open": [], "closed": [], "chapter": "09"}
+    response = client.get("/hs/0901?date=2026-01-01")
+    assert '<section class="product-section" id="tenders">' in response.get_data(as_text=True)
+    assert "No tender in the portal concerns chapter 09." in text_of(response)
 
 
 def text_of(response) -> str:

@@ -11,7 +11,7 @@ from tradeportal.tenders.schemas import TenderInput
 RECENT_CLOSED = 5
 
 
-def collect_tenders(product: ProductContext) -> dict | None:
+def collect_tenders(product: ProductContext) -> dict:
     """Return the tenders open for this code on the day, else the chapter's latest closed ones.
 
     The samples date from 2011–2018, so on most days nothing is open: the most recent
@@ -22,8 +22,8 @@ def collect_tenders(product: ProductContext) -> dict | None:
     closed = [] if open_now else closed_tenders_for_chapter(chapter, product.day, RECENT_CLOSED)
     # Chapter-wide matches: say "applies via" only for links at or above this code.
     closed = [replace(match, within=not product.code.startswith(match.prefix)) for match in closed]
-    if not open_now and not closed:
-        return None
+    # Even with nothing linked the section stays: "no tender" is an answer, and the link
+    # to the tenders list is the way to look further.
     return {"open": open_now, "closed": closed, "chapter": chapter}
 
 
