@@ -58,3 +58,9 @@ def test_the_stylesheet_is_served(client):
     with client.get("/static/css/site.css") as response:
         assert response.status_code == 200
         assert "@media print" in response.get_data(as_text=True)
+
+
+def test_an_id_larger_than_the_database_can_hold_is_a_404(client):
+    assert client.get("/tenders/99999999999999999999").status_code == 404
+    assert client.get("/agreements/99999999999999999999").status_code == 404
+    assert client.get("/agreements/0").status_code == 404

@@ -3,9 +3,17 @@
 import os
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from tradeportal.config import ROOT, DefaultConfig, validate_config
 from tradeportal.db import db
+
+
+class BoundedInteger(IntegerConverter):
+    """``<int:…>`` URL parts between 1 and the largest 64-bit signed integer."""
+
+    def __init__(self, url_map, fixed_digits=0, min=1, max=2**63 - 1, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -28,6 +36,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config)
     validate_config(app)
 
+    # Ids in addresses fit the database's integers: a larger one is a 404, not a crash.
+    app.url_map.converters["int"] = BoundedInteger
     db.init_app(app)
     _register_blueprints(app)
     _register_web_hooks(app)
