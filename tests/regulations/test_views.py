@@ -270,3 +270,8 @@ def test_the_product_page_follows_the_date(client):
     assert "Plain packaging of tobacco products" not in old
     assert "Plain packaging of tobacco products" in new
     assert "Pictorial health warnings on tobacco packs" not in new
+
+
+@pytest.mark.parametrize("query", ["page=²", "page=٣", "chapter=98", "chapter=99", "chapter=0"])
+def test_odd_digits_and_chapters_beyond_97_are_a_400(client, query):
+    assert client.get(f"/regulations?{query}").status_code == 400

@@ -47,7 +47,7 @@ def read_filters(args) -> RegulationFilters:
     day = parse_as_of(args.get("date"))
     chapter = (args.get("chapter") or "").strip() or None
     if chapter is not None:
-        if not CHAPTER.fullmatch(chapter) or chapter in {"0", "00"}:
+        if not CHAPTER.fullmatch(chapter) or not 1 <= int(chapter) <= 97:
             raise BadFilter("A chapter is two digits, from 01 to 97, for example 09.")
         chapter = chapter.zfill(2)
     agency = None
@@ -69,7 +69,8 @@ def read_filters(args) -> RegulationFilters:
 def read_page(raw: str | None) -> int:
     if not raw:
         return 1
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    # isascii: "²".isdigit() is true but int("²") fails.
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
         raise BadFilter(f"The page is a number from 1 to {MAX_PAGE:,}.")
     return int(raw)
 
