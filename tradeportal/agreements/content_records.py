@@ -22,18 +22,10 @@ from tradeportal.agreements.models import (
 )
 from tradeportal.agreements.rules_of_origin import UK_AREAS_WITHOUT_ISO, match_area_code
 from tradeportal.agreements.schemas import RuleCell
+from tradeportal.content.records import CONTENT_FIELDS, assign_changed
 from tradeportal.content.registry import ImportProblem
 from tradeportal.countries.models import Country, CountryGroupMember
 
-PROVENANCE_FIELDS = (
-    "valid_from",
-    "valid_to",
-    "source_url",
-    "issued_by",
-    "last_verified_on",
-    "last_verified_by",
-    "is_demo",
-)
 DATE_FIELDS = ("valid_from", "valid_to", "last_verified_on")
 AGREEMENT_FIELDS = (
     "agreement_type",
@@ -67,13 +59,6 @@ SCHEME_FIELDS = (
 RULE_SET_FIELDS = ("heading", "chapter", "code_min", "code_max", "subdivision")
 
 
-def _assign(target: Any, values: dict[str, Any]) -> None:
-    """Set only the attributes that differ, so an unchanged record stays clean."""
-    for name, value in values.items():
-        if getattr(target, name) != value:
-            setattr(target, name, value)
-
-
 def _replace_children(session: Session, owner: Any, relation: str, model, column, rows) -> None:
     """Delete an owner's child rows and insert ``rows`` instead, then reload the collection."""
     session.execute(delete(model).where(column == owner.id))
@@ -87,7 +72,7 @@ def _iso(day) -> str | None:
 
 
 def _provenance(item: Any) -> dict[str, Any]:
-    values = {name: getattr(item, name) for name in PROVENANCE_FIELDS}
+    values = {name: getattr(item, name) for name in CONTENT_FIELDS}
     return values | {name: _iso(values[name]) for name in DATE_FIELDS}
 
 
@@ -167,7 +152,7 @@ def save_agreement(session: Session, record: dict[str, Any]) -> bool:
     if created:
         agreement = TradeAgreement(name=record["name"], parties=[])
         session.add(agreement)
-    _assign(agreement, {name: record[name] for name in AGREEMENT_FIELDS + PROVENANCE_FIELDS})
+    assign_changed(agreement, {name: record[name] for name in AGREEMENT_FIELDS + CONTENT_FIELDS})
     session.flush()
     columns = ("position", "wto_name", "country_iso3", "group_code", "joined_on", "left_on")
     stored = [tuple(getattr(party, name) for name in columns) for party in agreement.parties]
@@ -236,10 +221,10 @@ def save_scheme(session: Session, record: dict[str, Any]) -> bool:
     if created:
         scheme = PreferenceScheme(code=record["code"], countries=[])
         session.add(scheme)
-    values = {name: record[name] for name in SCHEME_FIELDS + PROVENANCE_FIELDS}
+    values = {name: record[name] for name in SCHEME_FIELDS + CONTENT_FIELDS}
     values["proofs"] = [{"summary": p["summary"], "url": p["url"]} for p in record["proofs"]]
     values["links"] = [{"text": link["text"], "url": link["url"]} for link in record["links"]]
-    _assign(scheme, values)
+    assign_changed(scheme, values)
     session.flush()
     columns = ("source_code", "country_iso3", "group_code")
     stored = [tuple(getattr(country, name) for name in columns) for country in scheme.countries]
@@ -298,10 +283,10 @@ def save_rule_set(session: Session, record: dict[str, Any]) -> bool:
         last = session.scalar(select(func.max(OriginRuleSet.position)).where(in_scheme)) or 0
         rule_set = OriginRuleSet(scheme_id=scheme.id, position=last + 1, rules=[])
         session.add(rule_set)
-    values = {name: record[name] for name in RULE_SET_FIELDS + PROVENANCE_FIELDS}
+    values = {name: record[name] for name in RULE_SET_FIELDS + CONTENT_FIELDS}
     if values["valid_from"] is None:
         values["valid_from"], values["valid_to"] = scheme.valid_from, scheme.valid_to
-    _assign(rule_set, values)
+    assign_changed(rule_set, values)
     session.flush()
     wanted = [
         (position, rule["text"], rule["rule_class"], rule["operator"])

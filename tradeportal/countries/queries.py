@@ -90,3 +90,9 @@ def groups_of(iso3: str, day: date) -> set[str]:
         CountryGroupMember.country_iso3 == iso3, CountryGroupMember.valid_on(day)
     )
     return set(db.session.scalars(statement))
+
+
+def group_exists(code: str) -> bool:
+    """Tell whether ``code`` names a country group ("EU", "ESA") on any day."""
+    statement = select(CountryGroupMember.id).where(CountryGroupMember.group_code == code)
+    return db.session.scalar(statement.limit(1)) is not None

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from tradeportal.content.records import CONTENT_FIELDS, assign_changed
 from tradeportal.content.registry import ImportProblem
 from tradeportal.regulations.models import (
     Agency,
@@ -24,15 +25,6 @@ from tradeportal.regulations.models import (
 )
 from tradeportal.regulations.schemas import DOCUMENT_PARTS, STEP_PARTS
 
-COMMON_FIELDS = (
-    "valid_from",
-    "valid_to",
-    "source_url",
-    "issued_by",
-    "last_verified_on",
-    "last_verified_by",
-    "is_demo",
-)
 AGENCY_FIELDS = ("name_en", "name_fr", "kind", "email", "phone", "address", "website")
 REGULATION_FIELDS = (
     "title_en",
@@ -47,13 +39,6 @@ REGULATION_FIELDS = (
     "processing_time",
 )
 PROCEDURE_FIELDS = ("title_en", "title_fr", "summary", "direction", "country_iso3")
-
-
-def _assign(target: Any, values: dict[str, Any]) -> None:
-    """Set only the attributes that differ, so an unchanged record stays clean."""
-    for name, value in values.items():
-        if getattr(target, name) != value:
-            setattr(target, name, value)
 
 
 def _replace(session: Session, collection: list, new_items: list) -> None:
@@ -97,7 +82,7 @@ def _links(record: dict) -> set[tuple[str, bool]]:
 def save_agency(session: Session, record: dict[str, Any]) -> bool:
     """Create or update one agency from a validated record; return True when created."""
     agency, created = _get_or_add(session, Agency, record["slug"])
-    _assign(agency, {name: record[name] for name in AGENCY_FIELDS + COMMON_FIELDS})
+    assign_changed(agency, {name: record[name] for name in AGENCY_FIELDS + CONTENT_FIELDS})
     session.flush()
     return created
 
@@ -122,9 +107,9 @@ def save_regulation(session: Session, record: dict[str, Any]) -> bool:
         for position, doc in enumerate(documents, 1)
     ]
     regulation, created = _get_or_add(session, Regulation, record["slug"])
-    _assign(
+    assign_changed(
         regulation,
-        {name: record[name] for name in REGULATION_FIELDS + COMMON_FIELDS}
+        {name: record[name] for name in REGULATION_FIELDS + CONTENT_FIELDS}
         | {"agency_id": agency_id},
     )
     wanted_partners = sorted(record["partners"])
@@ -191,7 +176,7 @@ def save_procedure(session: Session, record: dict[str, Any]) -> bool:
             "regulations", f"no regulation with slug {', '.join(map(repr, missing))}"
         )
     procedure, created = _get_or_add(session, Procedure, record["slug"])
-    _assign(procedure, {name: record[name] for name in PROCEDURE_FIELDS + COMMON_FIELDS})
+    assign_changed(procedure, {name: record[name] for name in PROCEDURE_FIELDS + CONTENT_FIELDS})
     stored_steps = [
         (s.position, s.agency_id, s.action, s.documents, s.fee, s.expected_time)
         for s in procedure.steps
@@ -229,7 +214,7 @@ def save_procedure(session: Session, record: dict[str, Any]) -> bool:
 
 
 def _common(item) -> dict[str, Any]:
-    values = {name: getattr(item, name) for name in COMMON_FIELDS}
+    values = {name: getattr(item, name) for name in CONTENT_FIELDS}
     for name in ("valid_from", "valid_to", "last_verified_on"):
         values[name] = values[name].isoformat() if values[name] else None
     return values

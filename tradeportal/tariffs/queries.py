@@ -12,7 +12,6 @@ from datetime import date
 from sqlalchemy import exists, func, select, union
 from sqlalchemy.orm import selectinload
 
-from tradeportal.countries.models import CountryGroupMember
 from tradeportal.countries.queries import groups_of, members_of
 from tradeportal.db import db
 from tradeportal.hs.catalog import Node, get_catalog
@@ -43,12 +42,6 @@ def edition_of(node: Node) -> str:
     if tree is not None and tree.base_code:
         return tree.base_code
     return node.nomenclature
-
-
-def is_group_code(code: str) -> bool:
-    """Tell whether ``code`` names a country group ("EU", "ESA") on any day."""
-    statement = select(CountryGroupMember.id).where(CountryGroupMember.group_code == code)
-    return db.session.scalar(statement.limit(1)) is not None
 
 
 def market_applies(market: str, code: str, day: date) -> bool:

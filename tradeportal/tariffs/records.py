@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from tradeportal.content.records import CONTENT_FIELDS, assign_changed
 from tradeportal.content.registry import ImportProblem
 from tradeportal.hs.codes import format_code
 from tradeportal.hs.models import Nomenclature
@@ -35,15 +36,6 @@ from tradeportal.tariffs.services import (
     replace_origins,
 )
 
-COMMON_FIELDS = (
-    "valid_from",
-    "valid_to",
-    "source_url",
-    "issued_by",
-    "last_verified_on",
-    "last_verified_by",
-    "is_demo",
-)
 DATE_FIELDS = ("valid_from", "valid_to", "last_verified_on", "recorded_on")
 SCHEDULE_FIELDS = ("title", "reporter", "nomenclature", "currency", "recorded_on", "notes")
 MARKET_FIELDS = ("valid_to", "note", "source_url")
@@ -68,13 +60,6 @@ LINKS_OF_LINE = select(*(getattr(TariffLineLink, name) for name in LINK_COLUMNS)
 )
 
 
-def _assign(target: Any, values: dict[str, Any]) -> None:
-    """Set only the attributes that differ, so an unchanged record stays clean."""
-    for name, value in values.items():
-        if getattr(target, name) != value:
-            setattr(target, name, value)
-
-
 def _find(session: Session, model, **key):
     return session.scalar(select(model).filter_by(**key))
 
@@ -95,7 +80,7 @@ def _links(record: dict[str, Any]) -> list[tuple[str, bool]]:
 
 
 def _values(record: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
-    return {name: record[name] for name in names + COMMON_FIELDS}
+    return {name: record[name] for name in names + CONTENT_FIELDS}
 
 
 def save_schedule(session: Session, record: dict[str, Any]) -> bool:
@@ -120,7 +105,7 @@ def save_schedule(session: Session, record: dict[str, Any]) -> bool:
                 f"the schedule's {lines:,} lines are coded in {schedule.nomenclature}; "
                 "a schedule in another edition needs a new code",
             )
-    _assign(schedule, _values(record, SCHEDULE_FIELDS))
+    assign_changed(schedule, _values(record, SCHEDULE_FIELDS))
     session.flush()
     return created
 
@@ -136,7 +121,7 @@ def save_schedule_market(session: Session, record: dict[str, Any]) -> bool:
             schedule=schedule, market=record["market"], valid_from=record["valid_from"]
         )
         session.add(market)
-    _assign(market, {name: record[name] for name in MARKET_FIELDS})
+    assign_changed(market, {name: record[name] for name in MARKET_FIELDS})
     session.flush()
     return created
 
@@ -193,7 +178,7 @@ def save_tariff_line(session: Session, record: dict[str, Any]) -> bool:
     if created:
         line = TariffLine(schedule=schedule, code=code)
         session.add(line)
-    _assign(line, _values(record, LINE_FIELDS) | rate_columns(record["rate_text"]))
+    assign_changed(line, _values(record, LINE_FIELDS) | rate_columns(record["rate_text"]))
     session.flush()
     successors = (
         _hs_reference(session, ("hs2022_successors",), lambda: hs2022_successors(session))
@@ -217,7 +202,7 @@ def save_internal_tax(session: Session, record: dict[str, Any]) -> bool:
     if created:
         tax = InternalTax(**key)
         session.add(tax)
-    _assign(tax, _values(record, TAX_FIELDS) | rate_columns(record["rate_text"]))
+    assign_changed(tax, _values(record, TAX_FIELDS) | rate_columns(record["rate_text"]))
     session.flush()
     replace_links(
         session,
@@ -244,7 +229,7 @@ def save_preferential_rate(session: Session, record: dict[str, Any]) -> bool:
     if created:
         rate = PreferentialRate(**key)
         session.add(rate)
-    _assign(rate, _values(record, PREFERENCE_FIELDS) | rate_columns(record["rate_text"]))
+    assign_changed(rate, _values(record, PREFERENCE_FIELDS) | rate_columns(record["rate_text"]))
     session.flush()
     replace_links(
         session,
@@ -264,7 +249,7 @@ def save_preferential_rate(session: Session, record: dict[str, Any]) -> bool:
 
 
 def _common(item, names: tuple[str, ...]) -> dict[str, Any]:
-    values = {name: getattr(item, name) for name in names + COMMON_FIELDS}
+    values = {name: getattr(item, name) for name in names + CONTENT_FIELDS}
     for name in DATE_FIELDS:
         if values.get(name) is not None:
             values[name] = values[name].isoformat()

@@ -26,10 +26,9 @@ from tradeportal.content.fields import (
     Text,
     WebAddress,
 )
-from tradeportal.countries.queries import country_exists, iso3_codes
+from tradeportal.countries.queries import country_exists, group_exists, iso3_codes
 from tradeportal.hs.codes import InvalidHSCode, normalise_hs_code
 from tradeportal.tariffs.models import TaxKind
-from tradeportal.tariffs.queries import is_group_code
 from tradeportal.tariffs.rates import MAX_RATE_LENGTH
 
 SCHEDULE_CODE = re.compile(r"[A-Z0-9]+(?:[-.][A-Z0-9]+)*")
@@ -83,7 +82,7 @@ class MarketCode(fields.Field):
                 f"{value!r} is not a country or group code (capital letters, e.g. GBR or EU)."
             )
         # Until the countries dataset is loaded only the shape can be checked.
-        if iso3_codes() and not (country_exists(text) or is_group_code(text)):
+        if iso3_codes() and not (country_exists(text) or group_exists(text)):
             raise ValidationError(f"{text} is neither a known country code nor a country group.")
         return text
 
