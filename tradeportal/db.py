@@ -15,6 +15,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from tradeportal import memo
+
 # Alembic's batch mode on SQLite can only drop constraints that have names.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -111,7 +113,12 @@ class Database:
         engine = make_engine(
             app.config["DATABASE_URL"], busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"]
         )
-        session = scoped_session(sessionmaker(bind=engine))
+        factory = sessionmaker(bind=engine)
+        # Per-unit-of-work answers (tradeportal/memo.py) go stale as soon as anything is written.
+        event.listen(factory, "after_flush", memo.forget)
+        event.listen(factory, "after_rollback", memo.forget)
+        event.listen(factory, "do_orm_execute", _forget_after_write)
+        session = scoped_session(factory)
         app.extensions[self._KEY] = (engine, session)
 
         @app.teardown_appcontext
@@ -132,6 +139,12 @@ class Database:
 
 
 db = Database()
+
+
+def _forget_after_write(state) -> None:
+    """Forget remembered answers when a statement writes (Core DML skips the flush)."""
+    if state.is_insert or state.is_update or state.is_delete:
+        memo.forget()
 
 
 class UpsertCounts(dict):

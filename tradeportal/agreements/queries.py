@@ -1,9 +1,10 @@
 """Reading agreements, preference schemes and rules of origin "as of" a day."""
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from tradeportal.agreements.models import (
@@ -16,6 +17,7 @@ from tradeportal.agreements.models import (
 from tradeportal.countries.models import CountryGroupMember
 from tradeportal.countries.queries import groups_of
 from tradeportal.db import db
+from tradeportal.memo import per_unit_of_work
 
 UK = "GBR"
 CODE_LENGTH = 10
@@ -43,8 +45,22 @@ def agreements_between(origin_iso3: str, market_iso3: str, day: date) -> list[Tr
     member state through "European Union"); the two must be different party entries, so two
     EU members are not "between" themselves under an EU-Morocco agreement.
     """
+    parameters = {
+        "day": day,
+        "origin": origin_iso3,
+        "origin_groups": sorted(groups_of(origin_iso3, day)),
+        "market": market_iso3,
+        "market_groups": sorted(groups_of(market_iso3, day)),
+    }
+    return list(db.session.scalars(_between_statement(), parameters))
+
+
+@functools.cache
+def _between_statement():
+    """Built once, run with parameters: the product page asks this on every visit."""
     origin_party, market_party = aliased(AgreementParty), aliased(AgreementParty)
-    statement = (
+    day = bindparam("day")
+    return (
         select(TradeAgreement)
         .join(origin_party, origin_party.agreement_id == TradeAgreement.id)
         .join(
@@ -56,15 +72,16 @@ def agreements_between(origin_iso3: str, market_iso3: str, day: date) -> list[Tr
         )
         .where(
             TradeAgreement.valid_on(day),
-            _party_is(origin_party, origin_iso3, groups_of(origin_iso3, day)),
-            _party_is(market_party, market_iso3, groups_of(market_iso3, day)),
+            (origin_party.country_iso3 == bindparam("origin"))
+            | origin_party.group_code.in_(bindparam("origin_groups", expanding=True)),
+            (market_party.country_iso3 == bindparam("market"))
+            | market_party.group_code.in_(bindparam("market_groups", expanding=True)),
             _party_active(origin_party, day),
             _party_active(market_party, day),
         )
         .distinct()
         .order_by(TradeAgreement.valid_from.desc(), TradeAgreement.name)
     )
-    return list(db.session.scalars(statement))
 
 
 def agreements_of(iso3: str, day: date) -> list[TradeAgreement]:
@@ -90,14 +107,15 @@ def _scheme_covers(iso3: str, day: date):
     )
 
 
-def schemes_of(iso3: str, day: date) -> list[PreferenceScheme]:
+@per_unit_of_work
+def schemes_of(iso3: str, day: date) -> tuple[PreferenceScheme, ...]:
     """Return the UK preference schemes in force on ``day`` that cover ``iso3``."""
     statement = (
         select(PreferenceScheme)
         .where(PreferenceScheme.valid_on(day), _scheme_covers(iso3, day))
         .order_by(PreferenceScheme.title)
     )
-    return list(db.session.scalars(statement))
+    return tuple(db.session.scalars(statement))
 
 
 def schemes_for(origin_iso3: str, market_iso3: str, day: date) -> list[PreferenceScheme]:
@@ -107,7 +125,7 @@ def schemes_for(origin_iso3: str, market_iso3: str, day: date) -> list[Preferenc
     reciprocal agreements covering the market (never the UK's unilateral schemes).
     """
     if market_iso3 == UK and origin_iso3 != UK:
-        return schemes_of(origin_iso3, day)
+        return list(schemes_of(origin_iso3, day))
     if origin_iso3 == UK and market_iso3 != UK:
         return [scheme for scheme in schemes_of(market_iso3, day) if not scheme.is_unilateral]
     return []
@@ -124,19 +142,25 @@ def origin_rules_for(code: str, scheme_codes, day: date) -> list[OriginRuleSet]:
     if not scheme_codes:
         return []
     low, high = code_range(code)
-    statement = (
+    parameters = {"schemes": scheme_codes, "low": low, "high": high, "day": day}
+    return list(db.session.scalars(_origin_rules_statement(), parameters))
+
+
+@functools.cache
+def _origin_rules_statement():
+    return (
         select(OriginRuleSet)
         .join(PreferenceScheme, PreferenceScheme.id == OriginRuleSet.scheme_id)
         .where(
-            PreferenceScheme.code.in_(scheme_codes),
-            OriginRuleSet.code_min <= high,
-            OriginRuleSet.code_max >= low,
-            OriginRuleSet.valid_on(day),
+            PreferenceScheme.code.in_(bindparam("schemes", expanding=True)),
+            OriginRuleSet.code_min <= bindparam("high"),
+            OriginRuleSet.code_max >= bindparam("low"),
+            OriginRuleSet.valid_on(bindparam("day")),
         )
-        .options(selectinload(OriginRuleSet.rules), selectinload(OriginRuleSet.scheme))
+        # The scheme is in the session already (schemes_of): no SQL to reach it.
+        .options(selectinload(OriginRuleSet.rules))
         .order_by(PreferenceScheme.code, OriginRuleSet.code_min, OriginRuleSet.position)
     )
-    return list(db.session.scalars(statement))
 
 
 @dataclass(frozen=True)

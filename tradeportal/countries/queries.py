@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from tradeportal.countries.models import Country, CountryGroupMember
 from tradeportal.db import db
+from tradeportal.memo import per_unit_of_work
 
 ISO3_SHAPE = re.compile(r"[A-Z]{3}")
 _CODES_KEY = "tradeportal.countries.iso3_codes"
@@ -70,26 +71,37 @@ def get_country(iso3: object) -> Country | None:
 def countries_by_iso3(codes) -> dict[str, Country]:
     """Return the known countries among ``codes``, keyed by ISO3."""
     wanted = {code for code in codes if is_iso3_shape(code)}
-    if not wanted:
-        return {}
-    found = db.session.scalars(select(Country).where(Country.iso3.in_(wanted)))
-    return {country.iso3: country for country in found}
+    seen = _countries_seen()
+    missing = wanted - seen.keys()
+    if missing:
+        found = db.session.scalars(select(Country).where(Country.iso3.in_(missing)))
+        seen.update({country.iso3: country for country in found})
+        seen.update({code: None for code in missing - seen.keys()})
+    return {code: seen[code] for code in wanted if seen[code] is not None}
 
 
-def members_of(group_code: str, day: date) -> set[str]:
+@per_unit_of_work
+def _countries_seen() -> dict[str, Country | None]:
+    """Countries already read in this unit of work (None: no such country)."""
+    return {}
+
+
+@per_unit_of_work
+def members_of(group_code: str, day: date) -> frozenset[str]:
     """Return the ISO3 codes of the group's members on ``day`` (empty for an unknown group)."""
     statement = select(CountryGroupMember.country_iso3).where(
         CountryGroupMember.group_code == group_code, CountryGroupMember.valid_on(day)
     )
-    return set(db.session.scalars(statement))
+    return frozenset(db.session.scalars(statement))
 
 
-def groups_of(iso3: str, day: date) -> set[str]:
+@per_unit_of_work
+def groups_of(iso3: str, day: date) -> frozenset[str]:
     """Return the codes of the groups ``iso3`` belongs to on ``day``."""
     statement = select(CountryGroupMember.group_code).where(
         CountryGroupMember.country_iso3 == iso3, CountryGroupMember.valid_on(day)
     )
-    return set(db.session.scalars(statement))
+    return frozenset(db.session.scalars(statement))
 
 
 def group_exists(code: str) -> bool:

@@ -6,11 +6,12 @@ exclusions and the "applies via" prefix are then resolved in Python, and childre
 eager-loaded with ``selectinload`` so a page costs a fixed number of queries.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from tradeportal.db import db
 from tradeportal.hs.codes import normalise_hs_code
@@ -31,19 +32,40 @@ KIND_ORDER = {kind: index for index, kind in enumerate(RegulationKind)}
 DIRECTION_ORDER = {direction: index for index, direction in enumerate(Direction)}
 PAGE_SIZE = 50
 
+# Agencies ride along by join (one each); lists come with one SELECT ... IN per relationship.
 REGULATION_DETAILS = (
-    selectinload(Regulation.agency),
+    joinedload(Regulation.agency),
     selectinload(Regulation.partners),
-    selectinload(Regulation.documents).selectinload(RequiredDocument.issuing_agency),
+    selectinload(Regulation.documents).joinedload(RequiredDocument.issuing_agency),
 )
 PROCEDURE_DETAILS = (
-    selectinload(Procedure.steps).selectinload(ProcedureStep.agency),
+    selectinload(Procedure.steps).joinedload(ProcedureStep.agency),
     selectinload(Procedure.regulations),
 )
 
 
 def _direction(value: Direction | str | None) -> Direction | None:
     return None if value is None else Direction(value)
+
+
+# Statements are built once and run with parameters: building one costs SQLAlchemy more
+# than SQLite spends running it, and the product page runs these for every visit.
+
+
+@functools.cache
+def _links_statement(link_model, owner_column):
+    return select(owner_column, link_model.prefix, link_model.excluded).where(
+        link_model.prefix.in_(bindparam("prefixes", expanding=True))
+    )
+
+
+@functools.cache
+def _owners_statement(owner_model, details):
+    return (
+        select(owner_model)
+        .where(owner_model.id.in_(bindparam("ids", expanding=True)))
+        .options(*details)
+    )
 
 
 def _links_to(link_model, owner_column, digits: str) -> list[tuple[int, str, bool]]:
@@ -53,11 +75,17 @@ def _links_to(link_model, owner_column, digits: str) -> list[tuple[int, str, boo
     planner may prefer scanning every owner of the country instead.
     """
     rows = db.session.execute(
-        select(owner_column, link_model.prefix, link_model.excluded).where(
-            link_model.prefix.in_(prefixes_of(digits))
-        )
+        _links_statement(link_model, owner_column), {"prefixes": prefixes_of(digits)}
     )
     return [(owner, prefix, excluded) for owner, prefix, excluded in rows]
+
+
+def _owners(owner_model, details, links) -> list:
+    """Load the owners named by ``links`` with their details (none when there are no links)."""
+    ids = sorted({owner for owner, _prefix, _excluded in links})
+    if not ids:
+        return []
+    return db.session.scalars(_owners_statement(owner_model, details), {"ids": ids}).all()
 
 
 def applicable_regulations(
@@ -80,11 +108,7 @@ def applicable_regulations(
     links = _links_to(RegulationHsLink, RegulationHsLink.regulation_id, digits)
     # Selected by primary key only and filtered here: with more conditions in SQL the
     # planner may scan every regulation of the country through its index instead.
-    candidates = db.session.scalars(
-        select(Regulation)
-        .where(Regulation.id.in_({owner for owner, _prefix, _excluded in links}))
-        .options(*REGULATION_DETAILS)
-    )
+    candidates = _owners(Regulation, REGULATION_DETAILS, links)
     by_id = {
         regulation.id: regulation
         for regulation in candidates
@@ -120,11 +144,7 @@ def applicable_procedures(
     links = _links_to(ProcedureHsLink, ProcedureHsLink.procedure_id, digits)
     # Selected by primary key only and filtered here: with more conditions in SQL the
     # planner may scan every procedure of the country through its index instead.
-    candidates = db.session.scalars(
-        select(Procedure)
-        .where(Procedure.id.in_({owner for owner, _prefix, _excluded in links}))
-        .options(*PROCEDURE_DETAILS)
-    )
+    candidates = _owners(Procedure, PROCEDURE_DETAILS, links)
     by_id = {
         procedure.id: procedure
         for procedure in candidates

@@ -6,16 +6,18 @@ Links are HS prefixes. What applies to a code comes from links on the code or an
 as an index range on every backend).
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import exists, func, select, union
+from sqlalchemy import bindparam, exists, func, select, union
 from sqlalchemy.orm import selectinload
 
 from tradeportal.countries.queries import groups_of, members_of
 from tradeportal.db import db
 from tradeportal.hs.catalog import Node, get_catalog
 from tradeportal.hs.prefixes import prefixes_of, resolve_applicability
+from tradeportal.memo import per_unit_of_work
 from tradeportal.tariffs.models import (
     InternalTax,
     InternalTaxLink,
@@ -49,15 +51,21 @@ def market_applies(market: str, code: str, day: date) -> bool:
     return market == code or market in members_of(code, day)
 
 
-def schedules_for(market_iso3: str, day: date) -> list[TariffSchedule]:
-    """Return the schedules a market applied on ``day``: its own, its group's, or adopted."""
-    in_force = db.session.scalars(
+@functools.cache
+def _schedules_statement():
+    return (
         select(TariffSchedule)
-        .where(TariffSchedule.valid_on(day))
+        .where(TariffSchedule.valid_on(bindparam("day")))
         .options(selectinload(TariffSchedule.markets))
         .order_by(TariffSchedule.code)
-    ).all()
-    return [
+    )
+
+
+@per_unit_of_work
+def schedules_for(market_iso3: str, day: date) -> tuple[TariffSchedule, ...]:
+    """Return the schedules a market applied on ``day``: its own, its group's, or adopted."""
+    in_force = db.session.scalars(_schedules_statement(), {"day": day}).all()
+    return tuple(
         schedule
         for schedule in in_force
         if market_applies(market_iso3, schedule.reporter, day)
@@ -65,7 +73,7 @@ def schedules_for(market_iso3: str, day: date) -> list[TariffSchedule]:
             extra.is_valid_on(day) and market_applies(market_iso3, extra.market, day)
             for extra in schedule.markets
         )
-    ]
+    )
 
 
 @dataclass
@@ -78,7 +86,7 @@ class LineMatch:
 
 @dataclass
 class LinesAnswer:
-    schedules: list[TariffSchedule]
+    schedules: tuple[TariffSchedule, ...]
     nomenclature: str
     matches: list[LineMatch]
     total: int
@@ -87,6 +95,44 @@ class LinesAnswer:
     @property
     def truncated(self) -> bool:
         return self.total > len(self.matches)
+
+
+@functools.cache
+def _lines_statement():
+    """The lines linked to a code, its ancestors or below it, with the total (built once)."""
+    # Two index range scans joined by UNION: an OR of the two conditions would make the
+    # planner read every link of the edition (17 ms instead of 0.1 ms per query).
+    in_edition = (TariffLineLink.nomenclature == bindparam("nomenclature")) & ~(
+        TariffLineLink.excluded
+    )
+    matched = union(
+        select(TariffLineLink.line_id).where(
+            in_edition, TariffLineLink.prefix.in_(bindparam("prefixes", expanding=True))
+        ),
+        select(TariffLineLink.line_id).where(
+            in_edition,
+            TariffLineLink.prefix > bindparam("code"),
+            TariffLineLink.prefix < bindparam("code_end"),
+        ),
+    ).subquery()
+    return (
+        select(TariffLine, func.count().over().label("total"))
+        .join(matched, TariffLine.id == matched.c.line_id)
+        .join(TariffSchedule)
+        .where(
+            TariffLine.schedule_id.in_(bindparam("schedule_ids", expanding=True)),
+            TariffLine.valid_on(bindparam("day")),
+        )
+        .order_by(TariffSchedule.code, TariffLine.code)
+        .limit(bindparam("limit"))
+    )
+
+
+@functools.cache
+def _line_links_statement():
+    return select(TariffLineLink.line_id, TariffLineLink.prefix, TariffLineLink.nomenclature).where(
+        TariffLineLink.line_id.in_(bindparam("ids", expanding=True))
+    )
 
 
 def tariff_lines_for(
@@ -107,39 +153,27 @@ def tariff_lines_for(
         nomenclature = edition.code if edition else "HS2022"
     schedules = schedules_for(market_iso3, day)
     if not schedules:
-        return LinesAnswer([], nomenclature, [], 0, limit)
-    # Two index range scans joined by UNION: an OR of the two conditions would make the
-    # planner read every link of the edition (17 ms instead of 0.1 ms per query).
-    in_edition = (TariffLineLink.nomenclature == nomenclature) & ~TariffLineLink.excluded
-    matched = union(
-        select(TariffLineLink.line_id).where(
-            in_edition, TariffLineLink.prefix.in_(prefixes_of(code))
-        ),
-        select(TariffLineLink.line_id).where(in_edition, below(TariffLineLink.prefix, code)),
-    ).subquery()
-    lines = (
-        select(TariffLine)
-        .join(matched, TariffLine.id == matched.c.line_id)
-        .join(TariffSchedule)
-        .where(
-            TariffLine.schedule_id.in_([s.id for s in schedules]),
-            TariffLine.valid_on(day),
-        )
-    )
-    total = db.session.scalar(select(func.count()).select_from(lines.subquery()))
-    page = db.session.scalars(
-        lines.order_by(TariffSchedule.code, TariffLine.code).limit(limit)
+        return LinesAnswer((), nomenclature, [], 0, limit)
+    rows = db.session.execute(
+        _lines_statement(),
+        {
+            "nomenclature": nomenclature,
+            "prefixes": prefixes_of(code),
+            "code": code,
+            "code_end": code + ":",
+            "schedule_ids": [schedule.id for schedule in schedules],
+            "day": day,
+            "limit": limit,
+        },
     ).all()
+    page = [line for line, _total in rows]
+    total = rows[0][1] if rows else 0
     # Filtered by edition here, not in SQL: a condition on the edition tempts SQLite into
     # its (edition, prefix) index and a scan of every link of the edition.
     editions = {nomenclature, "HS2022"}
     links = [
         row
-        for row in db.session.execute(
-            select(
-                TariffLineLink.line_id, TariffLineLink.prefix, TariffLineLink.nomenclature
-            ).where(TariffLineLink.line_id.in_([line.id for line in page]))
-        )
+        for row in db.session.execute(_line_links_statement(), {"ids": [line.id for line in page]})
         if row.nomenclature in editions
     ]
     matches = [_line_match(line, code, nomenclature, links) for line in page]
@@ -172,39 +206,53 @@ class Applicable:
     exceptions: list[str] = field(default_factory=list)  # excluded prefixes worth saying
 
 
-def _applicability(code: str, owners: list, link_model, owner_column: str) -> dict:
+def has_include_links(owner_model, link_model, owner_column: str):
+    """SQL column: the owner has at least one including link (else it covers all goods)."""
+    column = getattr(link_model, owner_column)
+    return exists().where(column == owner_model.id, ~link_model.excluded).label("has_include")
+
+
+@functools.cache
+def _applicability_statement(link_model, owner_column: str):
+    """The links that decide (the code's ancestry), those below it (parts) and every
+    exclusion (worth saying even when it is elsewhere), in one statement."""
+    column = getattr(link_model, owner_column)
+    return select(column, link_model.prefix, link_model.excluded).where(
+        column.in_(bindparam("ids", expanding=True)),
+        link_model.prefix.in_(bindparam("prefixes", expanding=True))
+        | ((link_model.prefix > bindparam("code")) & (link_model.prefix < bindparam("code_end")))
+        | link_model.excluded,
+    )
+
+
+def _applicability(code: str, owners: list[tuple], link_model, owner_column: str) -> dict:
     """Apply the prefix links (with exclusions) of ``owners`` to ``code``, by owner id.
 
-    An owner without including links applies to all goods, minus its exclusions; one whose
-    links are all below ``code`` applies to part of it.
+    ``owners`` are (owner, has_include_links) pairs. An owner without including links
+    applies to all goods, minus its exclusions; one whose links are all below ``code``
+    applies to part of it.
     """
-    owner_model = type(owners[0])
-    ids = [owner.id for owner in owners]
-    column = getattr(link_model, owner_column)
     rows = db.session.execute(
-        select(column, link_model.prefix, link_model.excluded).where(
-            column.in_(ids), link_model.prefix.in_(prefixes_of(code))
-        )
+        _applicability_statement(link_model, owner_column),
+        {
+            "ids": [owner.id for owner, _ in owners],
+            "prefixes": prefixes_of(code),
+            "code": code,
+            "code_end": code + ":",
+        },
     ).all()
     applies = resolve_applicability(code, [tuple(row) for row in rows])
-    excluded = {owner for owner, _prefix, is_excluded in rows if is_excluded}
-    has_include = exists().where(column == owner_model.id, ~link_model.excluded)
-    all_goods = set(
-        db.session.scalars(select(owner_model.id).where(owner_model.id.in_(ids), ~has_include))
-    )
+    ancestry = set(prefixes_of(code))
+    excluded = {owner for owner, prefix, is_excluded in rows if is_excluded and prefix in ancestry}
     parts: dict[int, list[str]] = {}
     exclusions: dict[int, list[str]] = {}
-    for owner, prefix, is_excluded in db.session.execute(
-        select(column, link_model.prefix, link_model.excluded).where(
-            column.in_(ids), below(link_model.prefix, code) | link_model.excluded
-        )
-    ):
+    for owner, prefix, is_excluded in rows:
         if is_excluded:
             exclusions.setdefault(owner, []).append(prefix)
-        elif prefix.startswith(code):
+        elif prefix.startswith(code) and prefix != code:
             parts.setdefault(owner, []).append(prefix)
     found = {}
-    for owner in owners:
+    for owner, has_include in owners:
         if owner.id in excluded:
             continue
         # Exclusions below the code say which parts of it are left out; a rule for all
@@ -214,7 +262,7 @@ def _applicability(code: str, owners: list, link_model, owner_column: str) -> di
         if owner.id in applies:
             via = applies[owner.id]
             found[owner.id] = Applicable(owner, None if via == code else via, exceptions=below_code)
-        elif owner.id in all_goods:
+        elif not has_include:
             found[owner.id] = Applicable(owner, None, all_goods=True, exceptions=left_out)
         elif owner.id in parts:
             found[owner.id] = Applicable(
@@ -223,17 +271,25 @@ def _applicability(code: str, owners: list, link_model, owner_column: str) -> di
     return found
 
 
+@functools.cache
+def _taxes_statement():
+    return (
+        select(InternalTax, has_include_links(InternalTax, InternalTaxLink, "tax_id"))
+        .where(
+            InternalTax.country_iso3 == bindparam("country"),
+            InternalTax.valid_on(bindparam("day")),
+        )
+        .order_by(InternalTax.kind, InternalTax.name)
+    )
+
+
 def internal_taxes_for(code: str, country_iso3: str, day: date) -> list[Applicable]:
     """Return the internal taxes of a country that apply to ``code`` on ``day``."""
-    taxes = db.session.scalars(
-        select(InternalTax)
-        .where(InternalTax.country_iso3 == country_iso3, InternalTax.valid_on(day))
-        .order_by(InternalTax.kind, InternalTax.name)
-    ).all()
+    taxes = db.session.execute(_taxes_statement(), {"country": country_iso3, "day": day}).all()
     if not taxes:
         return []
     found = _applicability(code, taxes, InternalTaxLink, "tax_id")
-    return [found[tax.id] for tax in taxes if tax.id in found]
+    return [found[tax.id] for tax, _ in taxes if tax.id in found]
 
 
 @dataclass
@@ -260,6 +316,23 @@ class PreferencesAnswer:
         return [match for match in self.matches if not match.eligible]
 
 
+@functools.cache
+def _rates_statement():
+    return (
+        select(
+            PreferentialRate,
+            has_include_links(PreferentialRate, PreferentialRateLink, "rate_id"),
+        )
+        .where(
+            PreferentialRate.schedule_id.in_(bindparam("schedule_ids", expanding=True)),
+            PreferentialRate.valid_on(bindparam("day")),
+        )
+        # The schedule is already in the session (schedules_for): a lazy load costs no SQL.
+        .options(selectinload(PreferentialRate.origins))
+        .order_by(PreferentialRate.scheme_code, PreferentialRate.valid_from)
+    )
+
+
 def preferences_for(
     code: str, market_iso3: str, origin_iso3: str | None, day: date
 ) -> PreferencesAnswer:
@@ -269,14 +342,8 @@ def preferences_for(
     still meet the agreement's rules of origin.
     """
     schedules = schedules_for(market_iso3, day)
-    rates = db.session.scalars(
-        select(PreferentialRate)
-        .where(
-            PreferentialRate.schedule_id.in_([s.id for s in schedules]),
-            PreferentialRate.valid_on(day),
-        )
-        .options(selectinload(PreferentialRate.origins), selectinload(PreferentialRate.schedule))
-        .order_by(PreferentialRate.scheme_code, PreferentialRate.valid_from)
+    rates = db.session.execute(
+        _rates_statement(), {"schedule_ids": [s.id for s in schedules], "day": day}
     ).all()
     if not rates:
         return PreferencesAnswer(origin_iso3, [])
@@ -287,7 +354,7 @@ def preferences_for(
             found[rate.id],
             eligible=bool(origin_codes & {origin.origin for origin in rate.origins}),
         )
-        for rate in rates
+        for rate, _ in rates
         if rate.id in found
     ]
     return PreferencesAnswer(origin_iso3, matches)
