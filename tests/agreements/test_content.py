@@ -119,7 +119,7 @@ def test_an_imported_agreement_shows_on_the_product_page(app, client, tmp_path):
     page = "/hs/090121?market=IND&origin=MUS"
     assert CECPA not in text_of(client.get(page))
     result = run_cli(app, "content", "import", str(write_json(tmp_path, "agreements", [AGREEMENT])))
-    assert "agreements: 1 created, 0 updated." in result.output
+    assert "agreements: 1 created, 0 updated, 0 unchanged." in result.output
     assert agreement_parties(app, CECPA) == [("Mauritius", "MUS", None), ("India", "IND", None)]
     response = client.get(page)
     assert response.status_code == 200
@@ -130,7 +130,7 @@ def test_parties_are_replaced_on_update_and_groups_count_for_members(app, client
     run_cli(app, "content", "import", str(write_json(tmp_path, "agreements", [AGREEMENT])))
     changed = dict(AGREEMENT, parties=["MUS", "EU | European Union | 2021-04-01"])
     result = run_cli(app, "content", "import", str(write_json(tmp_path, "agreements", [changed])))
-    assert "agreements: 0 created, 1 updated." in result.output
+    assert "agreements: 0 created, 1 updated, 0 unchanged." in result.output
     assert agreement_parties(app, CECPA) == [
         ("Mauritius", "MUS", None),
         ("European Union", None, "EU"),
@@ -163,7 +163,7 @@ def test_agreements_import_from_csv(app, tmp_path):
         ["Mauritius - Future Partnership", "Early announcement-Signed", "", "", "", "MUS; JPN"],
     ]
     result = run_cli(app, "content", "import", str(write_csv(tmp_path, "agreements", header, rows)))
-    assert "agreements: 3 created, 0 updated." in result.output
+    assert "agreements: 3 created, 0 updated, 0 unchanged." in result.output
     assert agreement_parties(app, "Mauritius - Test Partnership") == [
         ("Mauritius", "MUS", None),
         ("Seychelles", "SYC", None),
@@ -213,7 +213,7 @@ def test_a_scheme_imports_from_json_and_csv(app, tmp_path):
     result = run_cli(
         app, "content", "import", str(write_json(tmp_path, "origin-schemes", [SCHEME]))
     )
-    assert "origin-schemes: 1 created, 0 updated." in result.output
+    assert "origin-schemes: 1 created, 0 updated, 0 unchanged." in result.output
     with app.app_context():
         scheme = db.session.scalar(
             select(PreferenceScheme).where(PreferenceScheme.code == "mus-demo")
@@ -236,7 +236,7 @@ def test_a_scheme_imports_from_json_and_csv(app, tmp_path):
     result = run_cli(
         app, "content", "import", str(write_csv(tmp_path, "origin-schemes", header, rows))
     )
-    assert "origin-schemes: 0 created, 1 updated." in result.output
+    assert "origin-schemes: 0 created, 1 updated, 0 unchanged." in result.output
     with app.app_context():
         scheme = db.session.scalar(
             select(PreferenceScheme).where(PreferenceScheme.code == "mus-demo")
@@ -264,7 +264,7 @@ def test_an_imported_rule_set_shows_on_the_product_page(app, client, tmp_path):
     result = run_cli(
         app, "content", "import", str(write_json(tmp_path, "origin-rules", [RULE_SET]))
     )
-    assert "origin-rules: 1 created, 0 updated." in result.output
+    assert "origin-rules: 1 created, 0 updated, 0 unchanged." in result.output
     with app.app_context():
         rule_set = db.session.scalar(
             select(OriginRuleSet).where(OriginRuleSet.code_min == "0901210000")
@@ -288,7 +288,7 @@ def test_rule_sets_import_from_csv_with_rules_in_one_cell(app, tmp_path):
     result = run_cli(
         app, "content", "import", str(write_csv(tmp_path, "origin-rules", header, rows))
     )
-    assert "origin-rules: 1 created, 0 updated." in result.output
+    assert "origin-rules: 1 created, 0 updated, 0 unchanged." in result.output
     with app.app_context():
         rule_set = db.session.scalar(
             select(OriginRuleSet).where(OriginRuleSet.subdivision == "Roasted coffee")
@@ -301,7 +301,7 @@ def test_rule_sets_import_from_csv_with_rules_in_one_cell(app, tmp_path):
     result = run_cli(
         app, "content", "import", str(write_csv(tmp_path, "origin-rules", header, rows))
     )
-    assert "origin-rules: 0 created, 1 updated." in result.output
+    assert "origin-rules: 0 created, 0 updated, 1 unchanged." in result.output
 
 
 def test_a_range_whose_min_is_above_its_max_fails_the_whole_import(app, tmp_path):
@@ -358,7 +358,7 @@ def test_export_then_import_changes_nothing(app, tmp_path, type_name, fmt):
     out = tmp_path / f"{type_name}.{fmt}"
     run_cli(app, "content", "export", type_name, "--format", fmt, "--output", str(out))
     result = run_cli(app, "content", "import", str(out))
-    assert f"{type_name}: 0 created," in result.output
+    assert f"{type_name}: 0 created, 0 updated," in result.output
     assert snapshot(app) == before
 
 

@@ -53,7 +53,7 @@ def test_export_then_import_changes_nothing(app, tmp_path):
     with app.app_context():
         before = table_rows(CountryProfileSection)
     result = run_cli(app, "content", "import", str(out))
-    assert "0 created, 5 updated" in result.output
+    assert "0 created, 0 updated, 5 unchanged" in result.output
     with app.app_context():
         assert table_rows(CountryProfileSection) == before
 

@@ -169,7 +169,7 @@ def test_tariff_lines_json_import_parses_rates_and_links_like_the_loader(app, tm
     result = run_cli(
         app, "content", "import", str(write_json(tmp_path / "l.json", "tariff-lines", items))
     )
-    assert "tariff-lines: 1 created, 1 updated." in result.output
+    assert "tariff-lines: 1 created, 1 updated, 0 unchanged." in result.output
     with app.app_context():
         created = find_line("UKGT-2021", "0208909900")
         assert created.rate_kind is RateKind.COMPOUND
@@ -213,7 +213,7 @@ def test_tariff_lines_csv_import_reads_codes_flags_and_provenance(app, tmp_path)
         | {"valid_to": "2020-12-31", "rate_text": "7.5%"},
     ]
     result = run_cli(app, "content", "import", str(write_csv(tmp_path / "tariff-lines.csv", rows)))
-    assert "tariff-lines: 2 created, 1 updated." in result.output
+    assert "tariff-lines: 2 created, 1 updated, 0 unchanged." in result.output
     with app.app_context():
         line = find_line("UKGT-2021", "0901210010")
         assert (line.trade_remedy, line.suspension, line.quota) == (True, False, None)
@@ -313,7 +313,7 @@ def test_internal_taxes_import_from_json_and_csv(app, tmp_path):
     result = run_cli(
         app, "content", "import", str(write_json(tmp_path / "t.json", "internal-taxes", json_items))
     )
-    assert "internal-taxes: 2 created, 0 updated." in result.output
+    assert "internal-taxes: 2 created, 0 updated, 0 unchanged." in result.output
     csv_rows = [
         tax_record("Excise duty on tobacco", country_iso3="MUS", hs_prefixes="2402;2403"),
         tax_record("Value added tax (standard rate)", country_iso3="MUS", kind="vat")
@@ -322,7 +322,7 @@ def test_internal_taxes_import_from_json_and_csv(app, tmp_path):
     result = run_cli(
         app, "content", "import", str(write_csv(tmp_path / "internal-taxes.csv", csv_rows))
     )
-    assert "internal-taxes: 1 created, 1 updated." in result.output
+    assert "internal-taxes: 1 created, 1 updated, 0 unchanged." in result.output
     with app.app_context():
         drinks = db.session.scalar(
             select(InternalTax).where(
@@ -391,7 +391,7 @@ def test_preferential_rates_import_from_json_and_csv(app, tmp_path):
     result = run_cli(
         app, "content", "import", str(write_json(tmp_path / "p.json", "preferential-rates", items))
     )
-    assert "preferential-rates: 1 created, 0 updated." in result.output
+    assert "preferential-rates: 1 created, 0 updated, 0 unchanged." in result.output
     rows = [
         preference_record("esa", origins="MUS;SYC;ZWE;MDG", hs_exclusions="93", rate_text="0.00%")
         | {"agreement_name": "ESA–UK Economic Partnership Agreement"},
@@ -400,7 +400,7 @@ def test_preferential_rates_import_from_json_and_csv(app, tmp_path):
     result = run_cli(
         app, "content", "import", str(write_csv(tmp_path / "preferential-rates.csv", rows))
     )
-    assert "preferential-rates: 1 created, 1 updated." in result.output
+    assert "preferential-rates: 1 created, 1 updated, 0 unchanged." in result.output
     with app.app_context():
         gsp = db.session.scalar(
             select(PreferentialRate).where(PreferentialRate.scheme_code == "test-gsp")
@@ -447,14 +447,14 @@ def test_schedules_and_markets_import_from_json_and_csv(app, tmp_path):
     result = run_cli(
         app, "content", "import", str(write_json(tmp_path / "s.json", "tariff-schedules", items))
     )
-    assert "tariff-schedules: 1 created, 0 updated." in result.output
+    assert "tariff-schedules: 1 created, 0 updated, 0 unchanged." in result.output
     export = json.loads(run_cli(app, "content", "export", "tariff-schedules").output)
     ukgt = next(item for item in export["items"] if item["code"] == "UKGT-2021")
     rows = [ukgt | {"title": "UK Global Tariff (renamed)"}]
     result = run_cli(
         app, "content", "import", str(write_csv(tmp_path / "tariff-schedules.csv", rows))
     )
-    assert "tariff-schedules: 0 created, 1 updated." in result.output
+    assert "tariff-schedules: 0 created, 1 updated, 0 unchanged." in result.output
     markets = [
         {
             "schedule": "UKGT-2021",
@@ -470,7 +470,7 @@ def test_schedules_and_markets_import_from_json_and_csv(app, tmp_path):
         "import",
         str(write_csv(tmp_path / "tariff-schedule-markets.csv", markets)),
     )
-    assert "tariff-schedule-markets: 1 created, 0 updated." in result.output
+    assert "tariff-schedule-markets: 1 created, 0 updated, 0 unchanged." in result.output
     with app.app_context():
         created = db.session.scalar(
             select(TariffSchedule).where(TariffSchedule.code == "MUS-TEST-2024")
@@ -522,7 +522,7 @@ def test_reimporting_a_json_export_changes_nothing(app, tmp_path):
         path.write_text(run_cli(app, "content", "export", type_name).output, encoding="utf-8")
         assert json.loads(path.read_text(encoding="utf-8"))["items"]
         result = run_cli(app, "content", "import", str(path))
-        assert f"{type_name}: 0 created," in result.output
+        assert f"{type_name}: 0 created, 0 updated," in result.output
     # Same rows, same ids: unchanged links and origins are not deleted and re-inserted.
     assert snapshot(app) == before
 
@@ -533,7 +533,7 @@ def test_reimporting_a_csv_export_changes_nothing(app, tmp_path):
         path = tmp_path / f"{type_name}.csv"
         run_cli(app, "content", "export", type_name, "--format", "csv", "-o", str(path))
         result = run_cli(app, "content", "import", str(path))
-        assert f"{type_name}: 0 created," in result.output
+        assert f"{type_name}: 0 created, 0 updated," in result.output
     with (tmp_path / "internal-taxes.csv").open(encoding="utf-8") as handle:
         taxes = list(csv.DictReader(handle))
     excise = next(row for row in taxes if row["kind"] == "excise")

@@ -98,7 +98,7 @@ def test_the_type_is_listed(app):
 def test_an_imported_coffee_tender_shows_as_open_on_the_coffee_page(app, client, tmp_path):
     assert COFFEE["title"] not in text_of(client.get("/hs/0901"))
     result = run_cli(app, "content", "import", str(write_json(tmp_path, [COFFEE])))
-    assert "tenders: 1 created, 0 updated." in result.output
+    assert "tenders: 1 created, 0 updated, 0 unchanged." in result.output
     with app.app_context():
         found = tender(COFFEE["ocid"])
         # CPV group 158 (miscellaneous food products) maps to chapter 09, among others.
@@ -128,7 +128,7 @@ def test_changing_the_classification_relinks_the_tender(app, tmp_path):
     run_cli(app, "content", "import", str(write_json(tmp_path, [COFFEE])))
     works = dict(COFFEE, classifications=["CPV:45000000", "UNSPSC:50201706"])
     result = run_cli(app, "content", "import", str(write_json(tmp_path, [works])))
-    assert "tenders: 0 created, 1 updated." in result.output
+    assert "tenders: 0 created, 1 updated, 0 unchanged." in result.output
     with app.app_context():
         found = tender(COFFEE["ocid"])
         assert links_of(found) == []
@@ -162,7 +162,7 @@ def test_tenders_import_from_csv(app, tmp_path):
         ]
     ]
     result = run_cli(app, "content", "import", str(write_csv(tmp_path, rows)))
-    assert "tenders: 1 created, 0 updated." in result.output
+    assert "tenders: 1 created, 0 updated, 0 unchanged." in result.output
     with app.app_context():
         found = tender("ocds-demo-mus-0002")
         assert found.classification_codes == ["CPV:15860000", "GSIN:N8955"]
@@ -236,7 +236,7 @@ def test_export_then_import_changes_nothing(app, tmp_path, fmt):
     out = tmp_path / f"tenders.{fmt}"
     run_cli(app, "content", "export", "tenders", "--format", fmt, "--output", str(out))
     result = run_cli(app, "content", "import", str(out))
-    assert f"tenders: 0 created, {total} updated." in result.output
+    assert f"tenders: 0 created, 0 updated, {total:,} unchanged." in result.output
     assert snapshot(app) == before
 
 

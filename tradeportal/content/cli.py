@@ -40,7 +40,10 @@ def import_command(file: Path, type_name: str | None) -> None:
             f"{len(report.problems):,} problem(s) in {file.name}; nothing was imported."
         )
     session.commit()
-    click.echo(f"{content_type.name}: {report.created:,} created, {report.updated:,} updated.")
+    click.echo(
+        f"{content_type.name}: {report.created:,} created, {report.updated:,} updated, "
+        f"{report.unchanged:,} unchanged."
+    )
 
 
 @content_cli.command("export")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from marshmallow import ValidationError
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from tradeportal.content.registry import CONTENT_TYPES, ContentType, ImportProblem
@@ -21,6 +22,7 @@ class ImportReport:
     content_type: str
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (where, field, why)
 
     @property
@@ -133,16 +135,44 @@ def import_records(
     for where, record in loaded:
         progress(1)
         try:
-            with session.begin_nested():
+            with session.begin_nested(), _WriteWatch(session) as watch:
                 created = content_type.save(session, record)
+                session.flush()
         except ImportProblem as problem:
             report.problems.append((where, problem.field, problem.message))
             continue
         if created:
             report.created += 1
-        else:
+        elif watch.wrote:
             report.updated += 1
+        else:
+            report.unchanged += 1
     return report
+
+
+class _WriteWatch:
+    """Tell whether a save wrote anything: a flush with changes, or a Core write."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.wrote = False
+
+    def _before_flush(self, session, _context, _instances) -> None:
+        if session.new or session.deleted or any(map(session.is_modified, session.dirty)):
+            self.wrote = True
+
+    def _on_execute(self, state) -> None:
+        if state.is_insert or state.is_update or state.is_delete:
+            self.wrote = True
+
+    def __enter__(self) -> "_WriteWatch":
+        event.listen(self.session, "before_flush", self._before_flush)
+        event.listen(self.session, "do_orm_execute", self._on_execute)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        event.remove(self.session, "before_flush", self._before_flush)
+        event.remove(self.session, "do_orm_execute", self._on_execute)
 
 
 def export_records(session: Session, content_type: ContentType, fmt: str) -> str:
