@@ -64,7 +64,7 @@ def test_the_type_is_listed(app):
 def test_a_json_import_creates_a_territory_and_updates_a_country(app, tmp_path):
     changed = dict(mauritius(app), capital="Port-Louis")
     result = run_cli(app, "content", "import", str(write_json(tmp_path, [KOSOVO, changed])))
-    assert "countries: 1 created, 1 updated." in result.output
+    assert "countries: 1 created, 1 updated, 0 unchanged." in result.output
     with app.app_context():
         kosovo = get_country("XKX")
         assert (kosovo.iso2, kosovo.numeric, kosovo.name_fr) == ("XK", "412", "Kosovo")
@@ -84,7 +84,7 @@ def test_a_csv_import_creates_and_updates(app, tmp_path):
         ],
     )
     result = run_cli(app, "content", "import", str(path))
-    assert "countries: 1 created, 1 updated." in result.output
+    assert "countries: 1 created, 1 updated, 0 unchanged." in result.output
     with app.app_context():
         assert get_country("XKX").capital == "Pristina"
         mus = get_country("MUS")
@@ -140,7 +140,7 @@ def test_export_then_import_changes_nothing_in_json_and_csv(app, tmp_path):
         out = tmp_path / f"countries.{fmt}"
         run_cli(app, "content", "export", "countries", "--format", fmt, "--output", str(out))
         result = run_cli(app, "content", "import", str(out))
-        assert f"countries: 0 created, {total} updated." in result.output
+        assert f"countries: 0 created, 0 updated, {total:,} unchanged." in result.output
         assert snapshot(app) == before
 
 
