@@ -35,6 +35,7 @@ seed: migrate ## Load the reference data in data/ (skips what did not change)
 	$(FLASK) seed
 
 run: seed ## Install, migrate, load the data and serve on http://127.0.0.1:5000
+	$(FLASK) search rebuild --if-stale
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 serve: ## Serve without installing or loading (after one `make run`)
@@ -50,6 +51,7 @@ lint: install-dev ## Check style and common mistakes with ruff
 bench: install-dev ## Measure speed against raw baselines; reports in instance/bench/
 	$(BIN)/python bench/hs_lookup.py
 	$(BIN)/python bench/product_page.py
+	$(BIN)/python bench/search.py
 
 clean: ## Remove the virtualenv, caches and the local instance folder
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis *.egg-info

@@ -49,6 +49,7 @@ def _register_blueprints(app: Flask) -> None:
     from tradeportal import views
     from tradeportal.agreements import content as agreements_content  # noqa: F401
     from tradeportal.agreements import views as agreements_views
+    from tradeportal.auth import extension as auth_extension
     from tradeportal.countries import content as countries_content  # noqa: F401
     from tradeportal.countries import views as countries_views
     from tradeportal.hs import views as hs_views
@@ -68,14 +69,17 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(countries_views.bp)
     app.register_blueprint(agreements_views.bp)
     app.register_blueprint(tenders_views.bp)
+    auth_extension.init_app(app)  # sign-in, CSRF, rate limits; the auth and manage blueprints
 
 
 def _register_web_hooks(app: Flask) -> None:
     from tradeportal import errors, security, templating
+    from tradeportal.search import extension as search_extension
 
     errors.register(app)
     security.register(app)
     templating.register(app)
+    search_extension.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:

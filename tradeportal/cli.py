@@ -113,7 +113,9 @@ def seed(force: bool) -> None:
 
 def register(app: Flask) -> None:
     from tradeportal.content.cli import content_cli
+    from tradeportal.search.cli import search_cli
 
     app.cli.add_command(db_cli)
     app.cli.add_command(seed)
     app.cli.add_command(content_cli)
+    app.cli.add_command(search_cli)

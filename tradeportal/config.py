@@ -32,6 +32,68 @@ class DefaultConfig:
     HS_CATALOG_MAX_AGE_SECONDS = 1.0
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
+    # Search (tradeportal/search). Empty means the folder instance/index.
+    SEARCH_INDEX_DIR = None
+    # Apply queued index changes at the end of each request or command that committed
+    # some (the embedded default). Production sets False and runs one
+    # `flask search drain --loop` per index directory.
+    SEARCH_DRAIN_INLINE = True
+    # How long that inline drain waits for the writer lock (a rebuild or another drain)
+    # before leaving its changes queued for the next drain.
+    SEARCH_INLINE_DRAIN_WAIT = 2.0
+    # How long `flask search drain` / `rebuild` wait for another writer to finish.
+    SEARCH_WRITER_TIMEOUT = 60.0
+    SEARCH_DRAIN_BATCH = 500
+    # Worker processes of a full rebuild (2 halves its time on a 2-core machine).
+    SEARCH_REBUILD_PROCS = 2
+    SEARCH_PAGE_SIZE = 20
+    # Deeper pages are refused: nobody reads them and they cost the most to rank.
+    SEARCH_MAX_PAGES = 50
+    # A search with fewer hits than this also tries close spellings of its words.
+    SEARCH_FEW_HITS = 3
+    SEARCH_SUGGEST_LIMIT = 10
+    # The autocomplete vocabulary follows index changes within this many seconds.
+    SEARCH_SUGGEST_MAX_AGE = 30.0
+
+    # Accounts, sign-in and editor access (tradeportal/auth).
+    # "strong": a session used from another IP address or browser is dropped, remember-me too.
+    SESSION_PROTECTION = "strong"
+    # "Remember me" keeps someone signed in this many seconds; more than 14 days is refused
+    # at start-up. Signing out everywhere or changing the password ends it earlier.
+    REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # None means Secure (HTTPS only) when PRODUCTION and plain in the embedded mode.
+    REMEMBER_COOKIE_SECURE = None
+    SESSION_COOKIE_SECURE = None
+    # Flask refuses a signed session cookie older than this (seconds since it was last
+    # written, which is at sign-in): without remember-me, editors sign in again each day.
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+    # Form tokens stay valid this many seconds: editors keep forms open for hours.
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    # Sign-in attempts per client IP address (flask-limiter syntax, ";" between limits).
+    # Behind a reverse proxy the app needs werkzeug's ProxyFix, or all clients share one IP.
+    LOGIN_RATE_LIMIT = "5 per minute;20 per hour"
+    # Failed sign-ins per account from any address: slows a guess spread over many IPs.
+    LOGIN_ACCOUNT_RATE_LIMIT = "30 per hour"
+    RATELIMIT_ENABLED = True
+    # memory:// counts in each process: with several gunicorn workers or machines every one
+    # keeps its own count, multiplying the limits. Production should use a shared store,
+    # e.g. "redis://localhost:6379/0" (needs the redis package), or limit at the proxy.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STRATEGY = "moving-window"
+    PASSWORD_MIN_LENGTH = 12
+    # argon2id cost, RFC 9106 low-memory profile (~145 ms and 64 MiB per hash). Hashes made
+    # with other parameters are upgraded at the next sign-in. Tests use cheaper ones.
+    PASSWORD_HASH_TIME_COST = 3
+    PASSWORD_HASH_MEMORY_KIB = 65536
+    PASSWORD_HASH_PARALLELISM = 4
+    # Publishing needs a publisher other than the author (read by the editorial workflow).
+    TWO_PERSON_RULE = True
+    AUDIT_PAGE_SIZE = 50
+
 
 class ConfigError(RuntimeError):
     """The configuration cannot run safely."""

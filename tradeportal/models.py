@@ -8,6 +8,7 @@ from tradeportal.agreements.models import (
     SchemeCountry,
     TradeAgreement,
 )
+from tradeportal.auth.models import AuditEvent, User
 from tradeportal.countries.models import (
     Country,
     CountryGroupMember,
@@ -26,6 +27,7 @@ from tradeportal.regulations.models import (
     RegulationPartner,
     RequiredDocument,
 )
+from tradeportal.search.models import SearchQueryLog, SearchQueueItem, SearchReference
 from tradeportal.seed import DataLoad
 from tradeportal.tariffs.models import (
     InternalTax,
@@ -43,6 +45,7 @@ from tradeportal.tenders.models import Tender, TenderHsLink
 __all__ = [
     "Agency",
     "AgreementParty",
+    "AuditEvent",
     "Base",
     "Country",
     "CountryGroupMember",
@@ -69,6 +72,9 @@ __all__ = [
     "RegulationPartner",
     "RequiredDocument",
     "SchemeCountry",
+    "SearchQueryLog",
+    "SearchQueueItem",
+    "SearchReference",
     "TariffLine",
     "TariffLineLink",
     "TariffSchedule",
@@ -76,4 +82,5 @@ __all__ = [
     "Tender",
     "TenderHsLink",
     "TradeAgreement",
+    "User",
 ]

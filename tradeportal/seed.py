@@ -17,6 +17,7 @@ from tradeportal.countries import services as countries_services
 from tradeportal.db import Base, UtcDateTime, utcnow
 from tradeportal.hs import services as hs_services
 from tradeportal.regulations import content as regulations_content
+from tradeportal.search import references as search_references
 from tradeportal.tariffs import services as tariffs_services
 from tradeportal.tenders import services as tenders_services
 
@@ -28,6 +29,7 @@ LOADER_VERSIONS = {
     "tariffs": 1,
     "tenders": 1,
     "regulations": 1,
+    "search_references": 1,
 }
 
 
@@ -94,6 +96,12 @@ DATASETS = (
         tenders_services.TENDER_FILES,
         tenders_services.load_tenders,
         tenders_services.tenders_size,
+    ),
+    Dataset(
+        "search_references",
+        (search_references.REFERENCE_FILE, *search_references.HS_DEPENDENCIES),
+        search_references.load_search_references,
+        search_references.search_references_size,
     ),
 )
 

@@ -202,6 +202,21 @@ class HsCatalog:
         return chain[::-1]
 
 
+# The node columns the snapshot (and the search index) read, in the order rows unpack.
+NODE_COLUMNS = (
+    HsNode.id,
+    HsNode.nomenclature_id,
+    HsNode.code,
+    HsNode.level,
+    HsNode.parent_id,
+    HsNode.section_id,
+    HsNode.description_en,
+    HsNode.description_fr,
+    HsNode.valid_from,
+    HsNode.valid_to,
+)
+
+
 def build_catalog(session: Session, token: tuple) -> HsCatalog:
     """Read every nomenclature, section, node and correspondence into a snapshot."""
     nomenclatures = session.execute(select(Nomenclature)).scalars().all()
@@ -212,19 +227,7 @@ def build_catalog(session: Session, token: tuple) -> HsCatalog:
         numeral_of[section.id] = section.numeral
         sections_by_nomenclature[section.nomenclature_id].append(section)
     nodes_by_nomenclature: dict[int, dict[str, Node]] = defaultdict(dict)
-    columns = (
-        HsNode.id,
-        HsNode.nomenclature_id,
-        HsNode.code,
-        HsNode.level,
-        HsNode.parent_id,
-        HsNode.section_id,
-        HsNode.description_en,
-        HsNode.description_fr,
-        HsNode.valid_from,
-        HsNode.valid_to,
-    )
-    rows = session.execute(select(*columns)).all()
+    rows = session.execute(select(*NODE_COLUMNS)).all()
     parent_code = {row.id: row.code for row in rows}
     for row in rows:
         nodes_by_nomenclature[row.nomenclature_id][row.code] = Node(

@@ -1,1 +1,7 @@
-"""Search: one box that takes codes and words."""
+"""Full-text search: the index, its sync with the database, and the search pages.
+
+Map: ``schema``/``analysis`` (fields and analyzers), ``documents`` + ``sources_*`` (which
+rows become which documents), ``backend`` (index directories, writer lock, searchers),
+``indexing`` (rebuild, apply, check), ``queue`` (capture at flush, drain), ``query`` /
+``results`` / ``suggest`` (reading), ``querylog``, ``views``, ``cli``.
+"""

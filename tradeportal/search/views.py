@@ -1,36 +1,193 @@
-"""The search box: a code jumps to its page, words list the matching codes."""
+"""The search page, autocomplete, and the hop that records which result was followed."""
 
+import logging
 import re
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
-from tradeportal.hs.codes import InvalidHSCode, normalise_hs_code
+from tradeportal.countries.models import Country
+from tradeportal.db import db
+from tradeportal.errors import render_error
 from tradeportal.hs.queries import find_by_words
-from tradeportal.validity import today
+from tradeportal.search import querylog
+from tradeportal.search.backend import IndexUnavailable
+from tradeportal.search.codes import is_code_like, resolve_code
+from tradeportal.search.extension import search_store, suggestion_cache
+from tradeportal.search.query import normalise_query
+from tradeportal.search.results import (
+    LANGUAGE_LABELS,
+    TYPE_LABELS,
+    SearchParams,
+    SearchResults,
+    run_search,
+)
+from tradeportal.search.suggest import MAX_INPUT, suggest
+from tradeportal.validity import InvalidDate, parse_as_of, today
 
+logger = logging.getLogger(__name__)
 bp = Blueprint("search", __name__)
 
-# Input made only of digits and separators (optionally "HS ...") is meant as a code.
-_CODE_LIKE = re.compile(r"^\s*(?:hs|sh)?[\s:#]*[0-9][0-9.\s\-]*$", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_FILTERS = {
+    "type": re.compile(r"[a-z_]{2,20}"),
+    "chapter": re.compile(r"[0-9]{2}"),
+    "country": re.compile(r"[A-Z]{3}"),
+    "language": re.compile(r"en|fr"),
+}
+_PAGE = re.compile(r"[0-9]{1,4}")
+# Values listed per facet; the rest are reachable by narrowing the search.
+FACET_VALUES_SHOWN = 12
+
+
+class BadParameter(ValueError):
+    """A filter or page number that cannot be used."""
+
+
+def read_filters(args) -> dict[str, str]:
+    filters = {}
+    for name, shape in _FILTERS.items():
+        value = args.get(name, "").strip()
+        if not value:
+            continue
+        if not shape.fullmatch(value) or (name == "type" and value not in TYPE_LABELS):
+            raise BadParameter(f"Unknown {name} filter; remove it and search again.")
+        filters[name] = value
+    return filters
+
+
+def read_page(raw: str | None, max_pages: int) -> int:
+    if raw is None or raw == "":
+        return 1
+    if not _PAGE.fullmatch(raw.strip()) or int(raw) < 1:
+        raise BadParameter("Page numbers are whole numbers from 1.")
+    if int(raw) > max_pages:
+        raise BadParameter(f"Results stop at page {max_pages}; add words to narrow the search.")
+    return int(raw)
 
 
 @bp.get("/search")
 def search():
-    """Jump to a code, or list the codes whose descriptions hold every word."""
-    raw = request.args.get("q", "")
-    limit = current_app.config["MAX_QUERY_LENGTH"]
-    truncated = len(raw) > limit
-    query = _CONTROL.sub(" ", raw[:limit]).strip()
-    if not query:
-        return render_template("search/results.html", query="", results=[], truncated=False)
-    if _CODE_LIKE.match(query):
-        try:
-            code = normalise_hs_code(query)
-        except InvalidHSCode as error:
-            return render_template("hs/invalid.html", error=error, query=query), 400
-        return redirect(url_for("hs.detail", raw=code.digits))
-    results = find_by_words(query.split(), today())
-    return render_template(
-        "search/results.html", query=query, results=results, truncated=truncated, limit=limit
+    """Search codes and content; a code-like query goes straight to its node."""
+    config = current_app.config
+    limit = config["MAX_QUERY_LENGTH"]
+    text, truncated = normalise_query(request.args.get("q"), limit)
+    try:
+        day = parse_as_of(request.args.get("date"))
+        filters = read_filters(request.args)
+        page = read_page(request.args.get("page"), config["SEARCH_MAX_PAGES"])
+    except (InvalidDate, BadParameter) as error:
+        return render_error(400, str(error))
+    dated = bool(request.args.get("date"))
+    page_args = {"q": text, "date": day.isoformat() if dated else None, **filters}
+    context = dict(
+        query=text, truncated=truncated, limit=limit, day=day, dated=dated, filters=filters,
+        page_args=page_args, type_labels=TYPE_LABELS, language_labels=LANGUAGE_LABELS,
+        country_names={}, facet_values_shown=FACET_VALUES_SHOWN,
+        code=None, results=SearchResults(), fallback=None, token=None,
+    )  # fmt: skip
+    if not text:
+        return render_template("search/results.html", **context)
+
+    params = dict(text=text, day=day, filters=filters, page=page)
+    if is_code_like(text):
+        answer = resolve_code(text, day)
+        if answer.target:
+            dates = {"date": day.isoformat()} if dated else {}
+            return redirect(url_for("hs.detail", raw=answer.target, **dates))
+        context["code"] = answer
+        params = dict(params, text="", code_prefix=answer.digits if len(answer.digits) > 1 else "")
+    status = 400 if context["code"] and context["code"].error else 200
+    if context["code"] and not params["code_prefix"]:
+        return render_template("search/results.html", **context), status
+
+    try:
+        results = run_search(
+            search_store(),
+            SearchParams(
+                **params,
+                page_size=config["SEARCH_PAGE_SIZE"],
+                max_pages=config["SEARCH_MAX_PAGES"],
+                few_hits=config["SEARCH_FEW_HITS"],
+            ),
+        )
+    except IndexUnavailable as error:
+        logger.warning("search without an index: %s", error)
+        context["fallback"] = find_by_words(text.split(), day) if not context["code"] else []
+        return render_template("search/results.html", **context), status
+    if results.pages and page > results.pages:
+        return redirect(url_for("search.search", **dict(page_args, page=results.pages)))
+    context.update(
+        results=results,
+        token=_follow_token(request.args.get("t"), page, results),
+        country_names=_country_names(results),
     )
+    page_args["t"] = context["token"]
+    return render_template("search/results.html", **context), status
+
+
+def _country_names(results: SearchResults) -> dict[str, str]:
+    """Name the countries the facet lists (one query for the values shown)."""
+    codes = [facet.value for facet in results.facets.get("country", [])[:FACET_VALUES_SHOWN]]
+    if not codes:
+        return {}
+    rows = db.session.execute(select(Country.iso3, Country.name_en).where(Country.iso3.in_(codes)))
+    return {iso3: name for iso3, name in rows}
+
+
+def _follow_token(given: str | None, page: int, results: SearchResults) -> str | None:
+    """Count a new search (first page, no filter) and sign the token its links carry.
+
+    Later pages and filter changes of the same search carry its token along.
+    """
+    if given:
+        return given
+    if page != 1 or request.args.get("type") or request.args.get("chapter"):
+        return None
+    if request.args.get("country") or request.args.get("language"):
+        return None
+    query = request.args.get("q", "")
+    text, _ = normalise_query(query, current_app.config["MAX_QUERY_LENGTH"])
+    try:
+        log_id = querylog.record_search(db.session, text, results.language, results.total)
+        db.session.commit()
+    except SQLAlchemyError:
+        # The log must never cost a visitor their results.
+        db.session.rollback()
+        logger.exception("could not record a search in the query log")
+        return None
+    return querylog.follow_token(log_id)
+
+
+@bp.get("/search/go")
+def follow():
+    """Record that a search result was followed, then go to it (local paths only)."""
+    target = request.args.get("to")
+    if not querylog.is_local_path(target):
+        return render_error(400, "That link does not lead to a page of this site.")
+    try:
+        if querylog.record_follow(db.session, request.args.get("t")):
+            db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        logger.exception("could not record a followed search result")
+    return redirect(target, 302)
+
+
+@bp.get("/search/suggest")
+def suggestions():
+    """Autocomplete: up to ten HS descriptions, search references or codes, as JSON."""
+    text, _ = normalise_query(request.args.get("q"), MAX_INPUT)
+    payload = {"query": text, "suggestions": []}
+    if len(text) < 2:
+        return jsonify(payload)
+    try:
+        vocabulary = suggestion_cache().get(search_store(), today())
+    except IndexUnavailable:
+        return jsonify(payload)
+    limit = current_app.config["SEARCH_SUGGEST_LIMIT"]
+    payload["suggestions"] = [
+        entry.as_json(url_for(entry.endpoint, **dict(entry.values)))
+        for entry in suggest(vocabulary, text, limit)
+    ]
+    return jsonify(payload)

@@ -1,0 +1,1 @@
+"""Editor accounts, roles, sign-in, the audit log and the /manage shell."""

@@ -1,0 +1,23 @@
+"""The /manage shell: the editors' dashboard (blueprint ``manage``).
+
+Every /manage route needs at least the editor role: the blueprint checks it before any
+view runs. Administrator pages add ``role_required(Role.ADMIN, fresh=True)``.
+"""
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from tradeportal.auth.access import guard_blueprint
+from tradeportal.auth.models import Role
+from tradeportal.auth.queries import active_users_by_role
+from tradeportal.db import db
+
+bp = Blueprint("manage", __name__, url_prefix="/manage")
+guard_blueprint(bp, Role.EDITOR)
+
+
+@bp.get("/")
+def dashboard():
+    """List the editor screens that exist so far."""
+    counts = active_users_by_role(db.session) if current_user.can(Role.ADMIN) else None
+    return render_template("manage/dashboard.html", counts=counts, roles=list(Role))

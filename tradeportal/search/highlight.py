@@ -1,0 +1,68 @@
+"""Marking the searched words in titles and snippets, escaping everything else.
+
+The text is re-analysed with the field's analyzer, so "torréfié" is marked for a search
+on "torrefie". Every piece of the text goes through ``markupsafe.escape``; the only markup
+added is ``<mark>``, so templates can print the result without ``|safe`` on raw data.
+"""
+
+from collections.abc import Collection
+
+from markupsafe import Markup, escape
+
+from tradeportal.search.analysis import english_analyzer, french_analyzer
+
+ANALYZERS = {"en": english_analyzer, "fr": french_analyzer}
+
+
+def _matches(text: str, terms: Collection[str], language: str) -> list[tuple[int, int]]:
+    if not terms or not text:
+        return []
+    analyzer = ANALYZERS[language]()
+    return [
+        (token.startchar, token.endchar)
+        for token in analyzer(text, chars=True, mode="query")
+        if token.text in terms
+    ]
+
+
+def highlight(text: str | None, terms: Collection[str], language: str = "en") -> Markup:
+    """Return ``text`` escaped, with the words that analyse to ``terms`` in ``<mark>``."""
+    if not text:
+        return Markup("")
+    return _marked(text, _matches(text, terms, language), 0, len(text))
+
+
+def snippet(
+    text: str | None, terms: Collection[str], language: str = "en", width: int = 220
+) -> Markup:
+    """Return about ``width`` characters of ``text`` around its first matched word."""
+    if not text:
+        return Markup("")
+    spans = _matches(text, terms, language)
+    if len(text) <= width:
+        return _marked(text, spans, 0, len(text))
+    first = spans[0][0] if spans else 0
+    start = max(0, first - width // 3)
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < first else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    return _marked(text, spans, start, end)
+
+
+def _marked(text: str, spans: list[tuple[int, int]], start: int, end: int) -> Markup:
+    parts = [Markup("… ")] if start else []
+    position = start
+    for span_start, span_end in spans:
+        if span_start < position or span_end > end:
+            continue
+        parts.append(escape(text[position:span_start]))
+        parts.append(Markup("<mark>%s</mark>") % text[span_start:span_end])
+        position = span_end
+    parts.append(escape(text[position:end]))
+    if end < len(text):
+        parts.append(Markup(" …"))
+    return Markup("").join(parts)

@@ -1,0 +1,283 @@
+"""Running a search: words or a code prefix, filters, facets, typo fallback, one page.
+
+Used by the search page and, later, by the API: it returns plain data (no HTML beyond
+escaped highlights), and never writes.
+
+Ranking across types: one list ordered by score, where each document's BM25F score is
+multiplied by a type weight (HS codes 1.0, regulations and procedures 0.8, other
+content 0.7, HS codes of an older edition 0.6). Product codes therefore lead for product
+words, while a regulation that matches much better still shows between them; the type
+facet narrows to one kind.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+from markupsafe import Markup
+from whoosh import collectors, sorting
+from whoosh import query as wq
+from whoosh.idsets import BitSet
+
+from tradeportal.hs.codes import format_code
+from tradeportal.search.analysis import fold
+from tradeportal.search.backend import IndexStore
+from tradeportal.search.highlight import highlight, snippet
+from tradeportal.search.query import (
+    Unit,
+    build_query,
+    code_query,
+    correct_units,
+    guess_language,
+    query_terms,
+    split_units,
+    units_text,
+)
+from tradeportal.search.schema import FACET_FIELDS
+
+PRODUCT_TYPES = ("hs", "national_line")
+TYPE_LABELS = {
+    "hs": "HS codes",
+    "national_line": "National tariff lines",
+    "regulation": "Regulations",
+    "procedure": "Procedures",
+    "agreement": "Agreements and schemes",
+    "country": "Countries",
+    "tender": "Tenders",
+    "page": "Pages",
+}
+LANGUAGE_LABELS = {"en": "English", "fr": "French"}
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    text: str
+    day: date
+    filters: dict[str, str] = field(default_factory=dict)  # facet field -> value
+    page: int = 1
+    page_size: int = 20
+    max_pages: int = 50
+    few_hits: int = 3  # fewer hits than this try close spellings too
+    code_prefix: str | None = None  # list the codes starting with these digits instead
+    facets: bool = True  # count the facets (the page does; an API list may not)
+
+
+@dataclass
+class Hit:
+    key: str
+    doc_type: str
+    title: Markup
+    title_fr: Markup | None
+    snippet: Markup | None
+    endpoint: str
+    values: dict
+    code: str | None
+    edition: str | None
+    is_demo: bool
+    matched_refs: list[str]
+    score: float
+
+    @property
+    def code_display(self) -> str | None:
+        return format_code(self.code) if self.code else None
+
+    @property
+    def edition_label(self) -> str | None:
+        """Say "HS 2017" on codes of an edition other than the one in force."""
+        return self.edition.replace("HS", "HS ") if self.edition else None
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchResults:
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    pages: int = 0
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    corrected: str | None = None  # "did you mean"
+    fuzzy: bool = False  # close spellings were searched too
+    language: str = "und"
+    no_words: bool = False  # nothing searchable in the query
+
+    @property
+    def product_hits(self) -> list[Hit]:
+        return [hit for hit in self.hits if hit.doc_type in PRODUCT_TYPES]
+
+
+def _facets_spec():
+    return {
+        name: sorting.FieldFacet(name, allow_overlap=True, maptype=sorting.Count)
+        for name in FACET_FIELDS
+    }
+
+
+def _facet_values(results, selected: dict[str, str]) -> dict[str, list[FacetValue]]:
+    facets = {}
+    for name in FACET_FIELDS:
+        counts = {}
+        for key, count in results.groups(name).items():
+            if key is None:
+                continue
+            value = key.decode("utf-8") if isinstance(key, bytes) else str(key)
+            counts[value] = count
+        ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        facets[name] = [
+            FacetValue(value, count, selected.get(name) == value) for value, count in ordered
+        ]
+    return facets
+
+
+def in_force(borrowed, day: date) -> BitSet:
+    """Return the documents in force on ``day``, once per searcher and day.
+
+    Read from the validity columns: a range query over every document took ~170 ms.
+    """
+
+    def compute():
+        reader = borrowed.searcher.reader()
+        number = day.toordinal()
+        starts = reader.column_reader("valid_from")
+        ends = reader.column_reader("valid_to")
+        allowed = [
+            docnum
+            for docnum, (start, end) in enumerate(zip(starts, ends, strict=True))
+            if start <= number <= end
+        ]
+        return BitSet(allowed, size=reader.doc_count_all())
+
+    return borrowed.remember(("in force", day), compute)
+
+
+def _allowed(borrowed, params: SearchParams) -> BitSet:
+    """Return the documents the date and filters let through, once per searcher."""
+    terms = [wq.Term(name, value) for name, value in sorted(params.filters.items())]
+    if params.code_prefix:
+        terms.append(wq.Or([wq.Term("type", kind) for kind in PRODUCT_TYPES]))
+    if not terms:
+        return in_force(borrowed, params.day)
+    key = ("filter", params.day, tuple(sorted(params.filters.items())), bool(params.code_prefix))
+    searcher = borrowed.searcher
+
+    def compute():
+        matching = BitSet(searcher.docs_for_query(wq.And(terms)), size=searcher.doc_count_all())
+        return in_force(borrowed, params.day).intersection(matching)
+
+    return borrowed.remember(key, compute)
+
+
+def _matched_refs(stored_refs: list[str], units: list[Unit]) -> list[str]:
+    words = {fold(unit.text) for unit in units}
+    matched = []
+    for item in stored_refs or []:
+        term = item.rsplit("|", 1)[0]
+        if set(fold(term).replace("-", " ").split()) & words or fold(term) in words:
+            matched.append(term)
+    return matched
+
+
+def _hit(found, units: list[Unit], terms: dict[str, set[str]]) -> Hit:
+    stored = found.fields()
+    link = stored.get("link") or {}
+    is_product = stored.get("type") in PRODUCT_TYPES
+    return Hit(
+        key=stored["key"],
+        doc_type=stored.get("type", ""),
+        title=highlight(stored.get("title"), terms["en"], "en"),
+        title_fr=(
+            highlight(stored["title_fr_text"], terms["fr"], "fr")
+            if stored.get("title_fr_text")
+            else None
+        ),
+        snippet=(
+            snippet(stored.get("snippet_en"), terms["en"], "en")
+            if stored.get("snippet_en")
+            else None
+        ),
+        endpoint=link.get("endpoint", "search.search"),
+        values=dict(link.get("values", {})),
+        code=stored.get("code"),
+        edition=stored.get("edition") if is_product else None,
+        is_demo=bool(stored.get("is_demo")),
+        matched_refs=_matched_refs(stored.get("refs"), units),
+        score=found.score or 0.0,
+    )
+
+
+def _run(borrowed, q, params: SearchParams):
+    limit = min(params.page, params.max_pages) * params.page_size
+    allowed = _allowed(borrowed, params)
+    if params.code_prefix or params.facets:
+        options = dict(filter=allowed, limit=limit)
+        if params.facets:
+            options["groupedby"] = _facets_spec()
+        if params.code_prefix:
+            options["sortedby"] = "code"
+        return borrowed.searcher.search(q, **options)
+    # By score; equal scores are ordered by the weight's tie-break. Without facets the
+    # top-N collector prunes matchers that cannot enter the top N, and then counts only
+    # the documents it looked at (measured: 7,745 of 34,664): count every one.
+    collector = collectors.FilterCollector(
+        collectors.TopCollector(limit=limit, replace=0), allow=allowed
+    )
+    borrowed.searcher.search_with_collector(q, collector)
+    return collector.results()
+
+
+def _word_results(borrowed, units: list[Unit], params: SearchParams, outcome: SearchResults):
+    """Run the cheapest query that finds enough: every word, then the corrected words,
+    then some of the words, then close spellings; keep the one that found the most.
+    """
+    corrected = correct_units(borrowed.searcher, units)
+    outcome.corrected = units_text(corrected) if corrected else None
+    attempts = [(build_query(units, every_word=True), False)]
+    if corrected:
+        attempts.append((build_query(corrected, every_word=True), True))
+    attempts.append((build_query(units), False))
+    fuzzy = build_query(units, fuzzy=True)
+    attempts.append((wq.Or([fuzzy, build_query(corrected)]) if corrected else fuzzy, True))
+    best, tried = None, []
+    for q, is_fuzzy in attempts:
+        if q in tried:  # one word: "every word" and "some words" are the same query
+            continue
+        tried.append(q)
+        results = _run(borrowed, q, params)
+        if best is None or len(results) > len(best[0]):
+            best = (results, is_fuzzy)
+        if len(results) >= params.few_hits:
+            break
+    results, outcome.fuzzy = best
+    return results, units + (corrected or []) if outcome.fuzzy else units
+
+
+def run_search(store: IndexStore, params: SearchParams) -> SearchResults:
+    """Search the live index; raise IndexUnavailable when there is none."""
+    units = split_units(params.text)
+    with store.searcher() as borrowed:
+        outcome = SearchResults(page=params.page)
+        if params.code_prefix:
+            results = _run(borrowed, code_query(params.code_prefix), params)
+        else:
+            if build_query(units) is None:
+                outcome.no_words = True
+                return outcome
+            outcome.language = guess_language(params.text, borrowed.searcher)
+            results, units = _word_results(borrowed, units, params, outcome)
+        outcome.total = len(results)
+        outcome.pages = min(math.ceil(outcome.total / params.page_size), params.max_pages)
+        if params.facets:
+            outcome.facets = _facet_values(results, params.filters)
+        start = (params.page - 1) * params.page_size
+        terms = query_terms(units)
+        outcome.hits = [
+            _hit(found, units, terms)
+            for found in results[start : start + params.page_size]
+            if params.page <= params.max_pages
+        ]
+        return outcome
