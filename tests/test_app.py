@@ -64,3 +64,30 @@ def test_an_id_larger_than_the_database_can_hold_is_a_404(client):
     assert client.get("/tenders/99999999999999999999").status_code == 404
     assert client.get("/agreements/99999999999999999999").status_code == 404
     assert client.get("/agreements/0").status_code == 404
+
+
+def _client_address_app(tmp_path, **config):
+    from flask import request
+
+    app = make_app(tmp_path, **config)
+    app.add_url_rule("/_address", "address", lambda: f"{request.remote_addr} {request.scheme}")
+    return app
+
+
+def test_forwarded_headers_are_ignored_without_trusted_proxies(tmp_path):
+    client = _client_address_app(tmp_path).test_client()
+    response = client.get(
+        "/_address", headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+    )
+    # A client cannot choose its own address (it would escape the sign-in rate limit).
+    assert response.get_data(as_text=True) == "127.0.0.1 http"
+
+
+def test_one_trusted_proxy_gives_the_client_address_it_saw(tmp_path):
+    client = _client_address_app(tmp_path, TRUSTED_PROXIES=1).test_client()
+    response = client.get(
+        "/_address",
+        headers={"X-Forwarded-For": "198.51.100.7, 203.0.113.9", "X-Forwarded-Proto": "https"},
+    )
+    # Only the last hop, added by our proxy, is believed; the forged first one is not.
+    assert response.get_data(as_text=True) == "203.0.113.9 https"

@@ -3,6 +3,7 @@
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from tradeportal.config import ROOT, DefaultConfig, validate_config
@@ -36,6 +37,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config)
     validate_config(app)
 
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind nginx or a load balancer: take the client address, scheme and host from
+        # the headers of exactly that many proxies (more would let clients forge them).
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     # Ids in addresses fit the database's integers: a larger one is a 404, not a crash.
     app.url_map.converters["int"] = BoundedInteger
     db.init_app(app)

@@ -31,6 +31,10 @@ class DefaultConfig:
     # How stale another process's nomenclature change may look here (see hs/catalog.py).
     HS_CATALOG_MAX_AGE_SECONDS = 1.0
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # How many reverse proxies (nginx, a load balancer) stand in front of the app. Their
+    # X-Forwarded-For/-Proto/-Host headers are trusted for that many hops; 0 trusts none,
+    # which is right when clients reach the app directly (the embedded default).
+    TRUSTED_PROXIES = 0
 
     # Search (tradeportal/search). Empty means the folder instance/index.
     SEARCH_INDEX_DIR = None
@@ -74,7 +78,7 @@ class DefaultConfig:
     # Form tokens stay valid this many seconds: editors keep forms open for hours.
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     # Sign-in attempts per client IP address (flask-limiter syntax, ";" between limits).
-    # Behind a reverse proxy the app needs werkzeug's ProxyFix, or all clients share one IP.
+    # Behind a reverse proxy set TRUSTED_PROXIES (below), or all clients share one IP.
     LOGIN_RATE_LIMIT = "5 per minute;20 per hour"
     # Failed sign-ins per account from any address: slows a guess spread over many IPs.
     LOGIN_ACCOUNT_RATE_LIMIT = "30 per hour"
