@@ -30,12 +30,12 @@ def _party_active(party, day: date):
     )
 
 
-def _party_is(party, iso3: str, groups: set[str]):
-    """SQL condition: this party row stands for ``iso3`` directly or through a group."""
-    condition = party.country_iso3 == iso3
-    if groups:
-        condition = or_(condition, party.group_code.in_(groups))
-    return condition
+def _party_is(party, iso3, groups):
+    """SQL condition: this party row stands for ``iso3`` directly or through a group.
+
+    ``iso3`` and ``groups`` are values or bind parameters (``groups`` an expanding one).
+    """
+    return or_(party.country_iso3 == iso3, party.group_code.in_(groups))
 
 
 def agreements_between(origin_iso3: str, market_iso3: str, day: date) -> list[TradeAgreement]:
@@ -72,10 +72,12 @@ def _between_statement():
         )
         .where(
             TradeAgreement.valid_on(day),
-            (origin_party.country_iso3 == bindparam("origin"))
-            | origin_party.group_code.in_(bindparam("origin_groups", expanding=True)),
-            (market_party.country_iso3 == bindparam("market"))
-            | market_party.group_code.in_(bindparam("market_groups", expanding=True)),
+            _party_is(
+                origin_party, bindparam("origin"), bindparam("origin_groups", expanding=True)
+            ),
+            _party_is(
+                market_party, bindparam("market"), bindparam("market_groups", expanding=True)
+            ),
             _party_active(origin_party, day),
             _party_active(market_party, day),
         )

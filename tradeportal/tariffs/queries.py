@@ -32,10 +32,21 @@ from tradeportal.tariffs.rates import RateKind
 LINES_LIMIT = 25
 
 
-def below(column, code: str):
-    """SQL condition: ``column`` holds a code strictly below ``code``."""
+def below(column, code, code_end=None):
+    """SQL condition: ``column`` holds a code strictly below ``code``.
+
+    In a statement built once, ``code`` and ``code_end`` are bind parameters whose values
+    ``below_parameters`` gives.
+    """
+    if code_end is None:
+        code_end = below_parameters(code)["code_end"]
+    return (column > code) & (column < code_end)
+
+
+def below_parameters(code: str) -> dict[str, str]:
+    """Values of the bounds of ``below``."""
     # ":" sorts right after "9", so the range holds exactly the longer codes starting with it.
-    return (column > code) & (column < code + ":")
+    return {"code": code, "code_end": code + ":"}
 
 
 def edition_of(node: Node) -> str:
@@ -110,9 +121,7 @@ def _lines_statement():
             in_edition, TariffLineLink.prefix.in_(bindparam("prefixes", expanding=True))
         ),
         select(TariffLineLink.line_id).where(
-            in_edition,
-            TariffLineLink.prefix > bindparam("code"),
-            TariffLineLink.prefix < bindparam("code_end"),
+            in_edition, below(TariffLineLink.prefix, bindparam("code"), bindparam("code_end"))
         ),
     ).subquery()
     return (
@@ -159,8 +168,7 @@ def tariff_lines_for(
         {
             "nomenclature": nomenclature,
             "prefixes": prefixes_of(code),
-            "code": code,
-            "code_end": code + ":",
+            **below_parameters(code),
             "schedule_ids": [schedule.id for schedule in schedules],
             "day": day,
             "limit": limit,
@@ -220,7 +228,7 @@ def _applicability_statement(link_model, owner_column: str):
     return select(column, link_model.prefix, link_model.excluded).where(
         column.in_(bindparam("ids", expanding=True)),
         link_model.prefix.in_(bindparam("prefixes", expanding=True))
-        | ((link_model.prefix > bindparam("code")) & (link_model.prefix < bindparam("code_end")))
+        | below(link_model.prefix, bindparam("code"), bindparam("code_end"))
         | link_model.excluded,
     )
 
@@ -237,8 +245,7 @@ def _applicability(code: str, owners: list[tuple], link_model, owner_column: str
         {
             "ids": [owner.id for owner, _ in owners],
             "prefixes": prefixes_of(code),
-            "code": code,
-            "code_end": code + ":",
+            **below_parameters(code),
         },
     ).all()
     applies = resolve_applicability(code, [tuple(row) for row in rows])
