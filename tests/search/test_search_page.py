@@ -269,3 +269,11 @@ def test_totals_are_exact_with_or_without_facets(shared_client):
         plain = run_search(store, SearchParams(text="cotton", day=date.today(), facets=False))
     assert with_facets.total == plain.total > 100
     assert [hit.key for hit in with_facets.hits] == [hit.key for hit in plain.hits]
+
+
+def test_filters_that_let_nothing_through_find_nothing(shared_client):
+    # Whoosh reads an empty filter as "no filter": this once listed every coffee hit.
+    response = shared_client.get("/search?q=coffee&type=tender&date=1990-01-01")
+    assert response.status_code == 200
+    assert hit_targets(response) == []
+    assert hit_targets(shared_client.get("/search?q=coffee&type=regulation"))

@@ -213,6 +213,10 @@ def _hit(found, units: list[Unit], terms: dict[str, set[str]]) -> Hit:
 def _run(borrowed, q, params: SearchParams):
     limit = min(params.page, params.max_pages) * params.page_size
     allowed = _allowed(borrowed, params)
+    if not allowed:
+        # Whoosh reads an empty filter as "no filter": let through nothing explicitly
+        # (no document number is negative; Whoosh takes a set, not a frozenset).
+        allowed = {-1}
     if params.code_prefix or params.facets:
         options = dict(filter=allowed, limit=limit)
         if params.facets:
