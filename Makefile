@@ -36,9 +36,12 @@ seed: migrate ## Load the reference data in data/ (skips what did not change)
 
 run: seed ## Install, migrate, load the data and serve on http://127.0.0.1:5000
 	$(FLASK) search rebuild --if-stale
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(MAKE) serve
 
-serve: ## Serve without installing or loading (after one `make run`)
+# The worker (scheduled publications, search drain) runs beside the web server and stops
+# with it.
+serve: ## Serve and run the worker, without installing or loading (after one `make run`)
+	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-dev ## Install what the tests need and run every test

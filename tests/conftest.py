@@ -12,6 +12,7 @@ import pytest
 
 from tradeportal import create_app
 from tradeportal.db import db
+from tradeportal.search.extension import search_store
 
 
 def make_app(instance: Path, **overrides):
@@ -87,6 +88,34 @@ def app(seeded_template, tmp_path, request):
 def empty_app(migrated_template, tmp_path, request):
     """An app on a migrated database with no data loaded."""
     yield from _app_from(migrated_template, tmp_path, request)
+
+
+@pytest.fixture(scope="session")
+def indexed_template(tmp_path_factory, seeded_template) -> Path:
+    """An instance folder with the seeded database and its full search index."""
+    instance = tmp_path_factory.mktemp("indexed")
+    _checkpointed_copy(seeded_template, instance / "tradeportal.db")
+    app = make_app(instance)
+    result = run_cli(app, "search", "rebuild")
+    assert "now live" in result.output
+    with app.app_context():
+        search_store().close()
+    dispose(app)
+    return instance
+
+
+@pytest.fixture
+def indexed_app(indexed_template, tmp_path, request):
+    """An app on copies of the seeded database and of its index."""
+    instance = tmp_path / "instance"
+    _checkpointed_copy(indexed_template / "tradeportal.db", instance / "tradeportal.db")
+    shutil.copytree(indexed_template / "index", instance / "index")
+    marker = request.node.get_closest_marker("config")
+    app = make_app(instance, **(marker.kwargs if marker else {}))
+    yield app
+    with app.app_context():
+        search_store().close()
+    dispose(app)
 
 
 @pytest.fixture

@@ -55,12 +55,18 @@ def _register_blueprints(app: Flask) -> None:
     from tradeportal import views
     from tradeportal.agreements import content as agreements_content  # noqa: F401
     from tradeportal.agreements import views as agreements_views
+    from tradeportal.attachments import manage as attachments_manage
+    from tradeportal.attachments import views as attachments_views
     from tradeportal.auth import extension as auth_extension
+    from tradeportal.cms import manage as cms_manage
     from tradeportal.countries import content as countries_content  # noqa: F401
     from tradeportal.countries import views as countries_views
     from tradeportal.hs import views as hs_views
+    from tradeportal.pages import content as pages_content  # noqa: F401
+    from tradeportal.pages import views as pages_views
     from tradeportal.regulations import content as regulations_content  # noqa: F401
     from tradeportal.regulations import views as regulations_views
+    from tradeportal.search import content as search_content  # noqa: F401
     from tradeportal.search import views as search_views
     from tradeportal.tariffs import content as tariffs_content  # noqa: F401
     from tradeportal.tariffs import views as tariffs_views
@@ -75,6 +81,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(countries_views.bp)
     app.register_blueprint(agreements_views.bp)
     app.register_blueprint(tenders_views.bp)
+    app.register_blueprint(pages_views.bp)
+    app.register_blueprint(cms_manage.bp)
+    app.register_blueprint(attachments_manage.bp)
+    app.register_blueprint(attachments_views.bp)
     auth_extension.init_app(app)  # sign-in, CSRF, rate limits; the auth and manage blueprints
 
 

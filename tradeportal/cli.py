@@ -112,10 +112,14 @@ def seed(force: bool) -> None:
 
 
 def register(app: Flask) -> None:
+    from tradeportal.cms.cli import cms_cli
     from tradeportal.content.cli import content_cli
     from tradeportal.search.cli import search_cli
+    from tradeportal.worker import worker_command
 
     app.cli.add_command(db_cli)
     app.cli.add_command(seed)
     app.cli.add_command(content_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(cms_cli)
+    app.cli.add_command(worker_command)

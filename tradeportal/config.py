@@ -97,6 +97,12 @@ class DefaultConfig:
     # Publishing needs a publisher other than the author (read by the editorial workflow).
     TWO_PERSON_RULE = True
     AUDIT_PAGE_SIZE = 50
+    # Attachments (tradeportal/attachments): the size cap of one uploaded file, below
+    # MAX_CONTENT_LENGTH; no ATTACHMENT_DIR means the folder instance/attachments.
+    ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+    ATTACHMENT_DIR = None
+    # Content not verified for this many months is listed as stale on the dashboard.
+    STALE_AFTER_MONTHS = 12
 
 
 class ConfigError(RuntimeError):

@@ -8,7 +8,9 @@ from tradeportal.agreements.models import (
     SchemeCountry,
     TradeAgreement,
 )
+from tradeportal.attachments.models import Attachment
 from tradeportal.auth.models import AuditEvent, User
+from tradeportal.cms.models import ChangeEvent, CmsItem, CmsRevision
 from tradeportal.countries.models import (
     Country,
     CountryGroupMember,
@@ -17,6 +19,7 @@ from tradeportal.countries.models import (
 )
 from tradeportal.db import Base
 from tradeportal.hs.models import HsCorrespondence, HsNode, HsSection, Nomenclature
+from tradeportal.pages.models import Page
 from tradeportal.regulations.models import (
     Agency,
     Procedure,
@@ -45,8 +48,12 @@ from tradeportal.tenders.models import Tender, TenderHsLink
 __all__ = [
     "Agency",
     "AgreementParty",
+    "Attachment",
     "AuditEvent",
     "Base",
+    "ChangeEvent",
+    "CmsItem",
+    "CmsRevision",
     "Country",
     "CountryGroupMember",
     "CountryProfileSection",
@@ -60,6 +67,7 @@ __all__ = [
     "Nomenclature",
     "OriginRule",
     "OriginRuleSet",
+    "Page",
     "PreferenceOrigin",
     "PreferenceScheme",
     "PreferentialRate",

@@ -16,6 +16,7 @@ from tradeportal.agreements import services as agreements_services
 from tradeportal.countries import services as countries_services
 from tradeportal.db import Base, UtcDateTime, utcnow
 from tradeportal.hs import services as hs_services
+from tradeportal.pages import content as pages_content
 from tradeportal.regulations import content as regulations_content
 from tradeportal.search import references as search_references
 from tradeportal.tariffs import services as tariffs_services
@@ -24,6 +25,7 @@ from tradeportal.tenders import services as tenders_services
 # Bump a dataset's loader version when its transform changes, so unchanged files reload.
 LOADER_VERSIONS = {
     "hs": 1,
+    "pages": 1,
     "countries": 1,
     "agreements": 2,
     "tariffs": 1,
@@ -63,6 +65,12 @@ DATASETS = (
         tuple(hs_services.HS_FILES.values()),
         hs_services.load_hs_reference,
         hs_services.hs_reference_size,
+    ),
+    Dataset(
+        "pages",
+        (pages_content.DEMO_FILE,),
+        pages_content.load_demo_pages,
+        pages_content.demo_pages_size,
     ),
     Dataset(
         "countries",

@@ -7,6 +7,7 @@ from flask import Flask, request
 from markupsafe import Markup
 
 from tradeportal.hs.codes import LEVEL_NAMES, format_code
+from tradeportal.richtext import render_markdown
 from tradeportal.validity import today
 
 # Only these query parameters are carried from page to page (never arbitrary input).
@@ -43,6 +44,7 @@ def _rendered_options(choices: tuple[tuple[str, str], ...]) -> list[tuple[str, s
 def register(app: Flask) -> None:
     app.add_template_global(select_options)
     app.add_template_filter(format_code, "code")
+    app.add_template_filter(render_markdown, "markdown")  # sanitised by nh3
     app.add_template_global(carried_args)
     app.add_template_global(LEVEL_NAMES, "level_names")
 

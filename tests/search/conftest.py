@@ -9,12 +9,11 @@ import html
 import re
 import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import _checkpointed_copy, dispose, make_app, run_cli
+from tests.conftest import _checkpointed_copy, dispose, make_app
 from tradeportal.db import db
 from tradeportal.regulations.models import (
     Agency,
@@ -25,34 +24,6 @@ from tradeportal.regulations.models import (
 )
 from tradeportal.search.extension import search_store
 from tradeportal.search.models import SearchQueueItem
-
-
-@pytest.fixture(scope="session")
-def indexed_template(tmp_path_factory, seeded_template) -> Path:
-    """An instance folder with the seeded database and its full search index."""
-    instance = tmp_path_factory.mktemp("indexed")
-    _checkpointed_copy(seeded_template, instance / "tradeportal.db")
-    app = make_app(instance)
-    result = run_cli(app, "search", "rebuild")
-    assert "now live" in result.output
-    with app.app_context():
-        search_store().close()
-    dispose(app)
-    return instance
-
-
-@pytest.fixture
-def indexed_app(indexed_template, tmp_path, request):
-    """An app on copies of the seeded database and of its index."""
-    instance = tmp_path / "instance"
-    _checkpointed_copy(indexed_template / "tradeportal.db", instance / "tradeportal.db")
-    shutil.copytree(indexed_template / "index", instance / "index")
-    marker = request.node.get_closest_marker("config")
-    app = make_app(instance, **(marker.kwargs if marker else {}))
-    yield app
-    with app.app_context():
-        search_store().close()
-    dispose(app)
 
 
 @pytest.fixture

@@ -118,6 +118,7 @@ register_product_section(
 register_content_type(
     ContentType(
         name="agreements",
+        model=TradeAgreement,
         input_schema=AgreementInput,
         natural_key=("name", "valid_from"),
         save=save_agreement,
@@ -128,6 +129,7 @@ register_content_type(
 register_content_type(
     ContentType(
         name="origin-schemes",
+        model=PreferenceScheme,
         input_schema=PreferenceSchemeInput,
         natural_key=("code",),
         save=save_scheme,
@@ -138,6 +140,7 @@ register_content_type(
 register_content_type(
     ContentType(
         name="origin-rules",
+        model=OriginRuleSet,
         input_schema=OriginRuleSetInput,
         natural_key=("scheme", "code_min", "code_max", "subdivision"),
         save=save_rule_set,

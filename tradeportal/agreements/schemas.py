@@ -280,7 +280,7 @@ class OriginRuleSetInput(ProvenanceInput):
     code_min = code_field(r"^[0-9]{10}$", "0901000000", required=True)
     code_max = code_field(r"^[0-9]{10}$", "0901999999", required=True)
     subdivision = Text(5000)
-    rules = RuleList()
+    rules = RuleList(metadata={"lines": True})  # edited one rule per line in the CMS
 
     @validates_schema
     def check_range(self, data, **kwargs):

@@ -33,6 +33,8 @@ class ContentType:
     # Yield every record as a dict the Input schema would load back (round trip).
     export: Callable[[Session], Iterator[dict[str, Any]]]
     description: str = ""
+    # The table holding the records, for counts such as "not verified for a year".
+    model: type | None = None
 
 
 CONTENT_TYPES: dict[str, ContentType] = {}

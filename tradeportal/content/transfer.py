@@ -84,17 +84,17 @@ def read_records(path: Path, declared_type: str | None) -> tuple[ContentType, li
     raise ImportFileError(f"{path}: only .csv and .json files can be imported.")
 
 
-def _flatten(messages: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
+def flatten_messages(messages: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
     """Turn marshmallow's nested error messages into (field, reason) pairs."""
     if isinstance(messages, dict):
         for key, value in messages.items():
             name = f"{prefix}.{key}" if prefix else str(key)
-            yield from _flatten(value, name)
+            yield from flatten_messages(value, name)
     elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
         yield prefix or "record", " ".join(messages)
     elif isinstance(messages, list):
         for index, value in enumerate(messages):
-            yield from _flatten(value, f"{prefix}[{index}]")
+            yield from flatten_messages(value, f"{prefix}[{index}]")
     else:
         yield prefix or "record", str(messages)
 
@@ -121,7 +121,9 @@ def import_records(
         try:
             record = schema.load(raw)
         except ValidationError as error:
-            report.problems.extend((where, name, why) for name, why in _flatten(error.messages))
+            report.problems.extend(
+                (where, name, why) for name, why in flatten_messages(error.messages)
+            )
             continue
         key = tuple(record.get(name) for name in content_type.natural_key)
         if key in seen:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from tradeportal.content.registry import ContentType, register_content_type
 from tradeportal.countries.content_records import export_countries, save_country
-from tradeportal.countries.models import Country
+from tradeportal.countries.models import Country, CountryProfileSection
 from tradeportal.countries.queries import countries_by_iso3
 from tradeportal.countries.schemas import CountryInput, CountryProfileSectionInput
 from tradeportal.countries.services import export_profile_sections, save_profile_section
@@ -36,6 +36,7 @@ def collect_country_links(product: ProductContext) -> list[CountryLink] | None:
 register_content_type(
     ContentType(
         name="countries",
+        model=Country,
         input_schema=CountryInput,
         natural_key=("iso3",),
         save=save_country,
@@ -46,6 +47,7 @@ register_content_type(
 register_content_type(
     ContentType(
         name="country-profiles",
+        model=CountryProfileSection,
         input_schema=CountryProfileSectionInput,
         natural_key=("country", "kind", "language"),
         save=save_profile_section,

@@ -14,7 +14,7 @@ from tradeportal.content.transfer import ImportFileError, import_records, read_r
 from tradeportal.countries.queries import countries_by_iso3
 from tradeportal.datafiles import DataFileError, LoadReport, Progress
 from tradeportal.product import ProductContext, ProductSection, register_product_section
-from tradeportal.regulations.models import Direction, Procedure, Regulation
+from tradeportal.regulations.models import Agency, Direction, Procedure, Regulation
 from tradeportal.regulations.queries import applicable_procedures, applicable_regulations
 from tradeportal.regulations.schemas import AgencyInput, ProcedureInput, RegulationInput
 from tradeportal.regulations.services import (
@@ -29,6 +29,7 @@ from tradeportal.regulations.services import (
 AGENCIES = register_content_type(
     ContentType(
         name="agencies",
+        model=Agency,
         input_schema=AgencyInput,
         natural_key=("slug",),
         save=save_agency,
@@ -39,6 +40,7 @@ AGENCIES = register_content_type(
 REGULATIONS = register_content_type(
     ContentType(
         name="regulations",
+        model=Regulation,
         input_schema=RegulationInput,
         natural_key=("slug",),
         save=save_regulation,
@@ -49,6 +51,7 @@ REGULATIONS = register_content_type(
 PROCEDURES = register_content_type(
     ContentType(
         name="procedures",
+        model=Procedure,
         input_schema=ProcedureInput,
         natural_key=("slug",),
         save=save_procedure,

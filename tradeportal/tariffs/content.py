@@ -12,7 +12,13 @@ from tradeportal.content.registry import ContentType, register_content_type
 from tradeportal.countries.queries import countries_by_iso3
 from tradeportal.hs.codes import format_code
 from tradeportal.product import ProductContext, ProductSection, register_product_section
-from tradeportal.tariffs.models import TariffLine, TariffSchedule
+from tradeportal.tariffs.models import (
+    InternalTax,
+    PreferentialRate,
+    TariffLine,
+    TariffSchedule,
+    TariffScheduleMarket,
+)
 from tradeportal.tariffs.queries import (
     Applicable,
     LineMatch,
@@ -47,6 +53,7 @@ from tradeportal.tariffs.schemas import (
 TARIFF_SCHEDULES = register_content_type(
     ContentType(
         name="tariff-schedules",
+        model=TariffSchedule,
         input_schema=TariffScheduleInput,
         natural_key=("code",),
         save=save_schedule,
@@ -57,6 +64,7 @@ TARIFF_SCHEDULES = register_content_type(
 TARIFF_SCHEDULE_MARKETS = register_content_type(
     ContentType(
         name="tariff-schedule-markets",
+        model=TariffScheduleMarket,
         input_schema=TariffScheduleMarketInput,
         natural_key=("schedule", "market", "valid_from"),
         save=save_schedule_market,
@@ -67,6 +75,7 @@ TARIFF_SCHEDULE_MARKETS = register_content_type(
 TARIFF_LINES = register_content_type(
     ContentType(
         name="tariff-lines",
+        model=TariffLine,
         input_schema=TariffLineInput,
         natural_key=("schedule", "code"),
         save=save_tariff_line,
@@ -77,6 +86,7 @@ TARIFF_LINES = register_content_type(
 PREFERENTIAL_RATES = register_content_type(
     ContentType(
         name="preferential-rates",
+        model=PreferentialRate,
         input_schema=PreferentialRateInput,
         natural_key=("schedule", "scheme_code", "valid_from"),
         save=save_preferential_rate,
@@ -87,6 +97,7 @@ PREFERENTIAL_RATES = register_content_type(
 INTERNAL_TAXES = register_content_type(
     ContentType(
         name="internal-taxes",
+        model=InternalTax,
         input_schema=InternalTaxInput,
         natural_key=("country_iso3", "name", "valid_from"),
         save=save_internal_tax,

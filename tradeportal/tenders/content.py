@@ -5,6 +5,7 @@ from dataclasses import replace
 from tradeportal.content.registry import ContentType, register_content_type
 from tradeportal.product import ProductContext, ProductSection, register_product_section
 from tradeportal.tenders.content_records import export_tenders, save_tender
+from tradeportal.tenders.models import Tender
 from tradeportal.tenders.queries import closed_tenders_for_chapter, tenders_for
 from tradeportal.tenders.schemas import TenderInput
 
@@ -39,6 +40,7 @@ register_product_section(
 register_content_type(
     ContentType(
         name="tenders",
+        model=Tender,
         input_schema=TenderInput,
         natural_key=("ocid", "release_id"),
         save=save_tender,

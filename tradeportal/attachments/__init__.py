@@ -1,0 +1,1 @@
+"""Editor attachments: forms and documents (PDF, DOCX, XLSX) served at stable addresses."""

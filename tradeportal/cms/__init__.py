@@ -1,0 +1,1 @@
+"""The editorial CMS: drafts, review, publication, revisions and change events."""

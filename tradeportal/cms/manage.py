@@ -1,0 +1,497 @@
+"""Editor screens for every registered content type: lists, drafts, review, history.
+
+Blueprint ``cms`` under /manage; every route needs the editor role (checked once, before
+any view), approving, returning, unscheduling and withdrawing need a publisher.
+"""
+
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from tradeportal.auth.access import guard_blueprint, role_required
+from tradeportal.auth.models import Role
+from tradeportal.cms import workflow
+from tradeportal.cms.diff import diff_records
+from tradeportal.cms.impact import impact_of, read_prefixes
+from tradeportal.cms.models import CmsItem, CmsRevision, DraftState, LiveState
+from tradeportal.cms.records import (
+    RecordProblem,
+    content_type_named,
+    form_fields,
+    from_form,
+    live_record,
+    live_records,
+    to_form,
+)
+from tradeportal.content.registry import CONTENT_TYPES
+from tradeportal.db import db
+from tradeportal.errors import render_error
+from tradeportal.validity import today
+
+bp = Blueprint("cms", __name__, url_prefix="/manage")
+guard_blueprint(bp, Role.EDITOR)
+
+PAGE_SIZE = 50
+MAX_REVISION_NUMBER = 2**31 - 1
+MAX_FILTER_LENGTH = 200
+
+
+@bp.context_processor
+def workflow_states():
+    """Let the CMS templates compare states by name."""
+    return {"DraftState": DraftState, "LiveState": LiveState}
+
+
+def _content_type_or_404(type_name: str):
+    content_type = content_type_named(type_name)
+    if content_type is None:
+        return None, render_error(404, f"There is no content type called {type_name!r}.")
+    return content_type, None
+
+
+def _item_or_404(item_id: int) -> CmsItem | None:
+    return db.session.get(CmsItem, item_id)
+
+
+def _item_with_history(item_id: int) -> CmsItem | None:
+    return db.session.scalar(
+        select(CmsItem)
+        .where(CmsItem.id == item_id)
+        .options(selectinload(CmsItem.revisions).selectinload(CmsRevision.author))
+    )
+
+
+def _posted_version() -> int | None:
+    try:
+        return int(request.form.get("version", ""))
+    except ValueError:
+        return None
+
+
+def _field_errors(problem: RecordProblem) -> dict[str, list[str]]:
+    """Attach each message to its form field ("documents.2.name" belongs to documents)."""
+    errors: dict[str, list[str]] = {}
+    for name, message in problem.errors.items():
+        field = name.split(".")[0].split("[")[0]
+        detail = name[len(field) :].lstrip(".")
+        errors.setdefault(field, []).append(f"{detail}: {message}" if detail else message)
+    return errors
+
+
+# --- lists -------------------------------------------------------------------------------
+
+
+@bp.get("/content/")
+def content_types():
+    """List the content types editors can work on, with their open drafts."""
+    open_drafts = dict(
+        db.session.execute(
+            select(CmsItem.content_type, func.count())
+            .where(CmsItem.draft_state.is_not(None))
+            .group_by(CmsItem.content_type)
+        ).all()
+    )
+    types = sorted(CONTENT_TYPES.values(), key=lambda content_type: content_type.name)
+    return render_template("cms/types.html", types=types, open_drafts=open_drafts)
+
+
+@bp.get("/content/<type_name>/")
+def records(type_name: str):
+    """List the records of a type, filtered by words in their key or title."""
+    content_type, refusal = _content_type_or_404(type_name)
+    if refusal:
+        return refusal
+    text = request.args.get("q", "")[:MAX_FILTER_LENGTH]
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        return render_error(400, "The page number must be a whole number.")
+    found = []
+    for key, record in live_records(db.session, content_type, text):
+        found.append((key, record))
+        if len(found) > page * PAGE_SIZE:
+            break
+    shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    items = {
+        item.record_key: item
+        for item in db.session.scalars(
+            select(CmsItem).where(
+                CmsItem.content_type == content_type.name,
+                CmsItem.record_key.in_([key for key, _ in shown]),
+            )
+        )
+    }
+    unpublished = db.session.scalars(
+        select(CmsItem)
+        .where(CmsItem.content_type == content_type.name, CmsItem.published_at.is_(None))
+        .where(CmsItem.draft_state.is_not(None))
+        .order_by(CmsItem.draft_updated_at.desc())
+    ).all()
+    return render_template(
+        "cms/records.html",
+        content_type=content_type,
+        shown=shown,
+        items=items,
+        unpublished=[item for item in unpublished if item.record_key not in items],
+        text=text,
+        page=page,
+        has_next=len(found) > page * PAGE_SIZE,
+    )
+
+
+@bp.get("/content/<type_name>/open")
+def open_record(type_name: str):
+    """Open a live record for editing: its item is created on first use, with a baseline."""
+    content_type, refusal = _content_type_or_404(type_name)
+    if refusal:
+        return refusal
+    key = request.args.get("key", "")
+    try:
+        item = workflow.open_item(db.session, content_type, key)
+    except LookupError:
+        return render_error(404, f"No {content_type.name} record has the key {key[:200]!r}.")
+    db.session.commit()
+    return redirect(url_for("cms.item", item_id=item.id))
+
+
+# --- drafts ------------------------------------------------------------------------------
+
+
+@bp.route("/content/<type_name>/new", methods=["GET", "POST"])
+def new_record(type_name: str):
+    """Start a new record as a draft."""
+    content_type, refusal = _content_type_or_404(type_name)
+    if refusal:
+        return refusal
+    values, errors = {}, {}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        try:
+            item = workflow.create_draft(
+                db.session, current_user, content_type, from_form(content_type, values)
+            )
+        except RecordProblem as problem:
+            db.session.rollback()
+            errors = _field_errors(problem)
+        else:
+            db.session.commit()
+            flash("Draft saved. Send it for review when it is ready.")
+            return redirect(url_for("cms.item", item_id=item.id))
+    return render_template(
+        "cms/edit.html",
+        content_type=content_type,
+        fields=form_fields(content_type),
+        values=values,
+        errors=errors,
+        item=None,
+        action=url_for("cms.new_record", type_name=type_name),
+    ), (422 if errors else 200)
+
+
+@bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
+def edit(item_id: int):
+    """Edit an item's draft (starting one from the live version when there is none)."""
+    item = _item_or_404(item_id)
+    if item is None:
+        return render_error(404, "There is no such item.")
+    content_type, refusal = _content_type_or_404(item.content_type)
+    if refusal:
+        return refusal
+    errors = {}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        version = _posted_version()
+        if version is None:
+            return render_error(400, "The form is missing its version number; reload the page.")
+        payload = from_form(content_type, values)
+        try:
+            workflow.save_draft(db.session, current_user, item, payload, version)
+        except workflow.EditConflict:
+            db.session.rollback()
+            return _conflict(item_id, payload)
+        except workflow.WorkflowError as error:
+            db.session.rollback()
+            return render_error(409, str(error))
+        except RecordProblem as problem:
+            db.session.rollback()
+            errors = _field_errors(problem)
+        else:
+            db.session.commit()
+            flash("Draft saved.")
+            return redirect(url_for("cms.item", item_id=item.id))
+    else:
+        source = item.draft or live_record(db.session, content_type, item.record_key) or {}
+        values = to_form(content_type, source)
+    return render_template(
+        "cms/edit.html",
+        content_type=content_type,
+        fields=form_fields(content_type),
+        values=values,
+        errors=errors,
+        item=item,
+        action=url_for("cms.edit", item_id=item.id),
+    ), (422 if errors else 200)
+
+
+def _conflict(item_id: int, mine: dict):
+    """Show both versions after a refused save; keep the refused one as a revision."""
+    item = db.session.get(CmsItem, item_id)
+    kept = workflow.keep_conflicting_save(db.session, current_user, item, mine)
+    db.session.commit()
+    content_type = content_type_named(item.content_type)
+    theirs = item.draft or live_record(db.session, content_type, item.record_key)
+    return render_template(
+        "cms/conflict.html",
+        item=item,
+        kept=kept,
+        changes=diff_records(theirs, mine),
+    ), 409
+
+
+# --- the item and its workflow steps ---------------------------------------------------------
+
+
+@bp.get("/items/<int:item_id>")
+def item(item_id: int):
+    """Show an item: live state, open draft, what can be done next, recent history."""
+    found = _item_with_history(item_id)
+    if found is None:
+        return render_error(404, "There is no such item.")
+    content_type = content_type_named(found.content_type)
+    live = live_record(db.session, content_type, found.record_key) if content_type else None
+    return render_template(
+        "cms/item.html",
+        item=found,
+        content_type=content_type,
+        live=live,
+        changes=diff_records(live, found.draft) if found.draft else [],
+        can_review=_can_review(found),
+    )
+
+
+def _can_review(item: CmsItem) -> bool:
+    if not current_user.can(Role.PUBLISHER) or item.draft_state is not DraftState.IN_REVIEW:
+        return False
+    if not current_app.config["TWO_PERSON_RULE"]:
+        return True
+    return current_user.id not in {item.submitted_by_id, item.draft_author_id}
+
+
+@bp.get("/items/<int:item_id>/preview")
+def preview(item_id: int):
+    """Show the draft as readers will see its fields, Markdown rendered."""
+    found = _item_or_404(item_id)
+    if found is None or found.draft is None:
+        return render_error(404, "This item has no draft to preview.")
+    content_type = content_type_named(found.content_type)
+    return render_template(
+        "cms/preview.html", item=found, fields=form_fields(content_type), record=found.draft
+    )
+
+
+@bp.get("/items/<int:item_id>/review")
+def review(item_id: int):
+    """The publisher's page: the diff against the live version and the impact."""
+    found = _item_or_404(item_id)
+    if found is None or found.draft is None:
+        return render_error(404, "This item has no draft to review.")
+    content_type = content_type_named(found.content_type)
+    live = live_record(db.session, content_type, found.record_key)
+    impact = impact_of(
+        db.session,
+        content_type,
+        live,
+        found.draft,
+        today(),
+        current_app.config["HOME_COUNTRY"],
+    )
+    return render_template(
+        "cms/review.html",
+        item=found,
+        fields=form_fields(content_type),
+        live=live,
+        changes=diff_records(live, found.draft),
+        impact=impact,
+        can_review=_can_review(found),
+    )
+
+
+def _run_step(item_id: int, step, success: str):
+    """Run one workflow step posted from a page; answer 409 with the reason when refused."""
+    found = _item_or_404(item_id)
+    if found is None:
+        return render_error(404, "There is no such item.")
+    version = _posted_version()
+    if version is None:
+        return render_error(400, "The form is missing its version number; reload the page.")
+    try:
+        step(found, version)
+    except workflow.EditConflict:
+        db.session.rollback()
+        return render_error(
+            409, "Someone changed this item after you opened the page. Reload it and try again."
+        )
+    except workflow.WorkflowError as error:
+        db.session.rollback()
+        return render_error(409, str(error))
+    db.session.commit()
+    flash(success)
+    return redirect(url_for("cms.item", item_id=item_id))
+
+
+@bp.post("/items/<int:item_id>/submit")
+def submit(item_id: int):
+    return _run_step(
+        item_id,
+        lambda item, version: workflow.submit_for_review(db.session, current_user, item, version),
+        "Sent for review. A publisher will approve it or send it back.",
+    )
+
+
+def _publish_at() -> datetime | None:
+    """Read the optional publication time, typed in the portal's local time zone."""
+    text = request.form.get("publish_at", "").strip()
+    if not text:
+        return None
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise workflow.WorkflowError(
+            f"{text[:40]!r} is not a date and time written YYYY-MM-DDTHH:MM."
+        ) from None
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+
+
+@bp.post("/items/<int:item_id>/approve")
+@role_required(Role.PUBLISHER)
+def approve(item_id: int):
+    def step(item, version):
+        workflow.approve(db.session, current_user, item, version, _publish_at())
+
+    return _run_step(item_id, step, "Approved.")
+
+
+@bp.post("/items/<int:item_id>/return")
+@role_required(Role.PUBLISHER)
+def return_draft(item_id: int):
+    note = request.form.get("note", "").strip()
+
+    def step(item, version):
+        if not note:
+            raise workflow.WorkflowError("Say what the author should change.")
+        workflow.return_to_author(db.session, current_user, item, note, version)
+
+    return _run_step(item_id, step, "Sent back to its author.")
+
+
+@bp.post("/items/<int:item_id>/unschedule")
+@role_required(Role.PUBLISHER)
+def unschedule(item_id: int):
+    return _run_step(
+        item_id,
+        lambda item, version: workflow.cancel_schedule(db.session, current_user, item, version),
+        "Schedule cancelled: the draft is back in draft.",
+    )
+
+
+@bp.post("/items/<int:item_id>/withdraw")
+@role_required(Role.PUBLISHER)
+def withdraw(item_id: int):
+    reason = request.form.get("reason", "").strip()
+
+    def step(item, version):
+        if not reason:
+            raise workflow.WorkflowError("Give the reason for withdrawing it.")
+        workflow.withdraw(db.session, current_user, item, version, reason, today())
+
+    return _run_step(item_id, step, "Withdrawn: it is no longer in force from today.")
+
+
+@bp.post("/items/<int:item_id>/discard")
+def discard(item_id: int):
+    return _run_step(
+        item_id,
+        lambda item, version: workflow.discard_draft(db.session, current_user, item, version),
+        "Draft discarded. It stays in the history.",
+    )
+
+
+# --- history -------------------------------------------------------------------------------
+
+
+@bp.get("/items/<int:item_id>/history")
+def history(item_id: int):
+    """List every revision of an item, to compare two or restore one."""
+    found = _item_with_history(item_id)
+    if found is None:
+        return render_error(404, "There is no such item.")
+    return render_template("cms/history.html", item=found)
+
+
+def _revision(item_id: int, number_text: str | None) -> CmsRevision | None:
+    try:
+        number = int(number_text or "")
+    except ValueError:
+        return None
+    if not 1 <= number <= MAX_REVISION_NUMBER:  # beyond the database's integers
+        return None
+    return db.session.scalar(
+        select(CmsRevision).where(CmsRevision.item_id == item_id, CmsRevision.number == number)
+    )
+
+
+@bp.get("/items/<int:item_id>/diff")
+def revision_diff(item_id: int):
+    """Compare any two revisions of an item (``a`` older, ``b`` newer)."""
+    found = _item_or_404(item_id)
+    if found is None:
+        return render_error(404, "There is no such item.")
+    old, new = _revision(item_id, request.args.get("a")), _revision(item_id, request.args.get("b"))
+    if old is None or new is None:
+        return render_error(400, "Choose two revisions of this item to compare.")
+    changes = diff_records(old.payload, new.payload)
+    return render_template("cms/diff.html", item=found, old=old, new=new, changes=changes)
+
+
+@bp.post("/items/<int:item_id>/revisions/<int:number>/restore")
+def restore(item_id: int, number: int):
+    def step(item, version):
+        try:
+            workflow.restore_revision(db.session, current_user, item, number, version)
+        except LookupError:
+            raise workflow.WorkflowError(f"There is no revision {number} of this item.") from None
+
+    return _run_step(item_id, step, f"Revision {number} copied into the draft. Review and save.")
+
+
+# --- the HS-link picker --------------------------------------------------------------------
+
+
+@bp.get("/hs-picker")
+def hs_picker():
+    """Resolve HS prefixes as typed: "0901 → 14 subheadings, 3 national lines".
+
+    A plain page for browsers without JavaScript; ``?fragment=1`` answers just the list for
+    the script that checks the field as the editor types.
+    """
+    text = request.args.get("prefixes", "")[:2000]
+    answer = read_prefixes(text, today(), current_app.config["HOME_COUNTRY"])
+    template = "cms/_picker.html" if request.args.get("fragment") else "cms/picker.html"
+    return render_template(template, text=text, answer=answer)
+
+
+def record_key_label(key: str) -> str:
+    """Show a natural key as people read it: parts joined by " · "."""
+    try:
+        return " · ".join(json.loads(key))
+    except (ValueError, TypeError):
+        return key
+
+
+bp.add_app_template_filter(record_key_label, "record_key")

@@ -1,0 +1,1 @@
+"""Free pages, news and events: editorial content in English and French."""

@@ -1,0 +1,1 @@
+"""Regulations, procedures and agencies: rules for trading a product, with their forms."""
