@@ -91,3 +91,14 @@ def test_one_trusted_proxy_gives_the_client_address_it_saw(tmp_path):
     )
     # Only the last hop, added by our proxy, is believed; the forged first one is not.
     assert response.get_data(as_text=True) == "203.0.113.9 https"
+
+
+def test_production_refuses_to_start_without_its_public_https_address(tmp_path):
+    database = f"sqlite:///{tmp_path / 'prod.db'}"
+    for address in ("http://localhost:5000", "", "http://trade.example.gov.mu"):
+        with pytest.raises(ConfigError, match="TRADEPORTAL_PUBLIC_URL"):
+            make_app(tmp_path, PRODUCTION=True, DATABASE_URL=database, PUBLIC_URL=address)
+    app = make_app(
+        tmp_path, PRODUCTION=True, DATABASE_URL=database, PUBLIC_URL="https://trade.example.gov.mu"
+    )
+    assert app.config["PUBLIC_URL"] == "https://trade.example.gov.mu"

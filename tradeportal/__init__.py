@@ -55,6 +55,8 @@ def _register_blueprints(app: Flask) -> None:
     from tradeportal import views
     from tradeportal.agreements import content as agreements_content  # noqa: F401
     from tradeportal.agreements import views as agreements_views
+    from tradeportal.alerts import content as alerts_content  # noqa: F401
+    from tradeportal.alerts import views as alerts_views
     from tradeportal.attachments import manage as attachments_manage
     from tradeportal.attachments import views as attachments_views
     from tradeportal.auth import extension as auth_extension
@@ -62,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     from tradeportal.countries import content as countries_content  # noqa: F401
     from tradeportal.countries import views as countries_views
     from tradeportal.hs import views as hs_views
+    from tradeportal.mail import manage as mail_manage
     from tradeportal.pages import content as pages_content  # noqa: F401
     from tradeportal.pages import views as pages_views
     from tradeportal.regulations import content as regulations_content  # noqa: F401
@@ -85,6 +88,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cms_manage.bp)
     app.register_blueprint(attachments_manage.bp)
     app.register_blueprint(attachments_views.bp)
+    app.register_blueprint(mail_manage.bp)
+    app.register_blueprint(alerts_views.bp)
     auth_extension.init_app(app)  # sign-in, CSRF, rate limits; the auth and manage blueprints
 
 

@@ -114,6 +114,7 @@ def seed(force: bool) -> None:
 def register(app: Flask) -> None:
     from tradeportal.cms.cli import cms_cli
     from tradeportal.content.cli import content_cli
+    from tradeportal.mail.cli import mail_cli
     from tradeportal.search.cli import search_cli
     from tradeportal.worker import worker_command
 
@@ -122,4 +123,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(cms_cli)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(worker_command)

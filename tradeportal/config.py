@@ -31,6 +31,9 @@ class DefaultConfig:
     # How stale another process's nomenclature change may look here (see hs/catalog.py).
     HS_CATALOG_MAX_AGE_SECONDS = 1.0
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # The portal's address as the public reaches it: links in emails and feeds are made from
+    # it, never from a request's Host header. Production needs an https:// address.
+    PUBLIC_URL = "http://localhost:5000"
     # How many reverse proxies (nginx, a load balancer) stand in front of the app. Their
     # X-Forwarded-For/-Proto/-Host headers are trusted for that many hops; 0 trusts none,
     # which is right when clients reach the app directly (the embedded default).
@@ -89,6 +92,8 @@ class DefaultConfig:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_STRATEGY = "moving-window"
     PASSWORD_MIN_LENGTH = 12
+    # A password-reset link works once, for this many seconds.
+    PASSWORD_RESET_MAX_AGE = 3600
     # argon2id cost, RFC 9106 low-memory profile (~145 ms and 64 MiB per hash). Hashes made
     # with other parameters are upgraded at the next sign-in. Tests use cheaper ones.
     PASSWORD_HASH_TIME_COST = 3
@@ -104,6 +109,27 @@ class DefaultConfig:
     # Content not verified for this many months is listed as stale on the dashboard.
     STALE_AFTER_MONTHS = 12
 
+    # Outbound mail (tradeportal/mail). "file" writes .eml files to MAIL_DIR (empty means
+    # instance/mail); "smtp" sends through SMTP_URL, e.g. smtp://user:password@host:587?starttls=1
+    # or smtps://user:password@host:465 (secrets from TRADEPORTAL_SMTP_URL, never the repo).
+    MAIL_TRANSPORT = "file"
+    MAIL_DIR = None
+    SMTP_URL = None
+    MAIL_SMTP_TIMEOUT = 30.0
+    MAIL_FROM = "Trade portal <no-reply@localhost>"
+    # Empty means the domain of MAIL_FROM; Message-IDs are <hash-of-dedupe-key@this>.
+    MAIL_MESSAGE_ID_DOMAIN = None
+    MAIL_SEND_BATCH = 50
+    # A temporary failure waits MAIL_RETRY_BASE seconds × 2^(tries before it), at most
+    # MAIL_RETRY_MAX; after MAIL_MAX_ATTEMPTS tries the email is failed.
+    MAIL_RETRY_BASE = 60
+    MAIL_RETRY_MAX = 6 * 3600
+    MAIL_MAX_ATTEMPTS = 8
+    # A row left "sending" this many seconds belongs to a sender that died: sent again.
+    MAIL_CLAIM_TIMEOUT = 600
+    # Permanent (5xx) refusals at RCPT/DATA before an address is mailed no more.
+    MAIL_HARD_BOUNCE_LIMIT = 3
+
 
 class ConfigError(RuntimeError):
     """The configuration cannot run safely."""
@@ -111,13 +137,21 @@ class ConfigError(RuntimeError):
 
 def validate_config(app) -> None:
     """Refuse unsafe settings; derive defaults that live in the instance folder."""
+    from tradeportal.mail.transports import check_mail_config  # it imports this module
+
     config = app.config
     instance = Path(app.instance_path)
+    check_mail_config(config)
     if config["PRODUCTION"]:
         missing = [key for key in ("SECRET_KEY", "DATABASE_URL") if not config.get(key)]
         if missing:
             names = ", ".join(f"TRADEPORTAL_{key}" for key in missing)
             raise ConfigError(f"Production mode needs {names} to be set.")
+        if not str(config.get("PUBLIC_URL", "")).startswith("https://"):
+            raise ConfigError(
+                "Production mode needs TRADEPORTAL_PUBLIC_URL, the https:// address of the "
+                "portal, for the links in emails."
+            )
         return
     instance.mkdir(parents=True, exist_ok=True)
     if not config.get("DATABASE_URL"):

@@ -8,6 +8,13 @@ from tradeportal.agreements.models import (
     SchemeCountry,
     TradeAgreement,
 )
+from tradeportal.alerts.models import (
+    AlertDelivery,
+    AlertEventTerm,
+    AlertFanout,
+    Subscriber,
+    Subscription,
+)
 from tradeportal.attachments.models import Attachment
 from tradeportal.auth.models import AuditEvent, User
 from tradeportal.cms.models import ChangeEvent, CmsItem, CmsRevision
@@ -19,6 +26,7 @@ from tradeportal.countries.models import (
 )
 from tradeportal.db import Base
 from tradeportal.hs.models import HsCorrespondence, HsNode, HsSection, Nomenclature
+from tradeportal.mail.models import MailSuppression, OutboundEmail
 from tradeportal.pages.models import Page
 from tradeportal.regulations.models import (
     Agency,
@@ -48,6 +56,9 @@ from tradeportal.tenders.models import Tender, TenderHsLink
 __all__ = [
     "Agency",
     "AgreementParty",
+    "AlertDelivery",
+    "AlertEventTerm",
+    "AlertFanout",
     "Attachment",
     "AuditEvent",
     "Base",
@@ -64,9 +75,11 @@ __all__ = [
     "HsSection",
     "InternalTax",
     "InternalTaxLink",
+    "MailSuppression",
     "Nomenclature",
     "OriginRule",
     "OriginRuleSet",
+    "OutboundEmail",
     "Page",
     "PreferenceOrigin",
     "PreferenceScheme",
@@ -83,6 +96,8 @@ __all__ = [
     "SearchQueryLog",
     "SearchQueueItem",
     "SearchReference",
+    "Subscriber",
+    "Subscription",
     "TariffLine",
     "TariffLineLink",
     "TariffSchedule",

@@ -1,4 +1,4 @@
-"""``flask worker``: the background loop of scheduled publications and the search drain.
+"""``flask worker``: scheduled publications, the search drain, alert fan-out and mail.
 
 One loop, several jobs, each its own unit of work; a job that fails is logged and the
 loop goes on. SIGTERM stops it between two passes (systemd, containers).
@@ -12,8 +12,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from tradeportal.alerts.cli import fan_out_alerts
 from tradeportal.cms.cli import publish_due_now
 from tradeportal.db import db
+from tradeportal.mail.sender import send_mail_pass
 from tradeportal.search.backend import WriterBusy
 from tradeportal.search.extension import search_store
 from tradeportal.search.queue import drain
@@ -36,8 +38,15 @@ def drain_search() -> None:
         logger.info("search: applied %d queued change(s)", report.rows)
 
 
-# Scheduled publications first: what they publish is drained into the index the same pass.
-JOBS = (publish_scheduled, drain_search)
+def send_mail() -> None:
+    report = send_mail_pass(db.session)
+    if report.claimed:
+        logger.info("mail: %s", report.summary())
+
+
+# In dependency order: what a scheduled publication changes is indexed and fanned out to
+# subscribers, and the alerts queued go out, all in the same pass.
+JOBS = (publish_scheduled, drain_search, fan_out_alerts, send_mail)
 
 
 def run_pass() -> None:
@@ -57,7 +66,7 @@ def run_pass() -> None:
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between passes.")
 @with_appcontext
 def worker_command(once: bool, interval: float) -> None:
-    """Publish scheduled content and keep the search index in step, until stopped."""
+    """Publish scheduled content, index it, alert subscribers and send mail, until stopped."""
     stopping = threading.Event()
     if not once:
         signal.signal(signal.SIGTERM, lambda *_: stopping.set())

@@ -16,7 +16,13 @@ from tradeportal.config import ConfigError
 
 def test_production_cookies_are_secure(tmp_path):
     database = f"sqlite:///{tmp_path / 'prod.db'}"
-    app = make_app(tmp_path, PRODUCTION=True, DATABASE_URL=database, **CHEAP_HASHING)
+    app = make_app(
+        tmp_path,
+        PRODUCTION=True,
+        DATABASE_URL=database,
+        PUBLIC_URL="https://trade.example.gov.mu",
+        **CHEAP_HASHING,
+    )
     try:
         assert app.config["SESSION_COOKIE_SECURE"] is True
         assert app.config["REMEMBER_COOKIE_SECURE"] is True

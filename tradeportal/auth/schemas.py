@@ -128,6 +128,18 @@ class PasswordChangeInput(FormSchema):
             raise ValidationError("Choose a password you have not used here.", "new_password")
 
 
+class PasswordResetInput(FormSchema):
+    new_password = Password(required=True, error_messages=_required("Enter a new password."))
+    new_password_again = fields.String(
+        required=True, error_messages=_required("Type the new password again.")
+    )
+
+    @validates_schema
+    def _passwords_agree(self, data, **kwargs):
+        if data["new_password"] != data["new_password_again"]:
+            raise ValidationError("The two new passwords differ.", "new_password_again")
+
+
 class UserCreateInput(FormSchema):
     email = EmailAddress(required=True, error_messages=_required("Enter an email address."))
     display_name = DisplayName(required=True, error_messages=_required("Enter the name."))

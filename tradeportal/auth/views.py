@@ -19,7 +19,8 @@ from tradeportal.auth.audit import record_audit
 from tradeportal.auth.extension import limiter
 from tradeportal.auth.passwords import verify_password
 from tradeportal.auth.queries import normalise_email
-from tradeportal.auth.schemas import LoginInput, PasswordChangeInput
+from tradeportal.auth.reset import request_reset, user_for_token
+from tradeportal.auth.schemas import LoginInput, PasswordChangeInput, PasswordResetInput
 from tradeportal.auth.services import authenticate, change_password, log_out_everywhere
 from tradeportal.db import db
 
@@ -163,3 +164,43 @@ def password():
     login_user(user, remember=remember)
     flash("Your password is changed. Other devices have been signed out.")
     return redirect(url_for("auth.account"))
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+@limiter.limit(_account_rate_limit, key_func=_submitted_account, methods=["POST"])
+def request_password_reset():
+    """Email a reset link; the answer is the same whether the address has an account."""
+    if request.method == "GET":
+        return render_template("auth/reset_request.html", errors={}, sent=False)
+    email = normalise_email(request.form.get("email", ""))[:254]
+    if not email:
+        errors = {"email": ["Enter your email address."]}
+        return render_template("auth/reset_request.html", errors=errors, sent=False), 422
+    request_reset(db.session, email)
+    db.session.commit()
+    return render_template("auth/reset_request.html", errors={}, sent=True)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def reset_password(token: str):
+    """Set a new password from an emailed link; every session of the account ends."""
+    user = user_for_token(db.session, token[:500])
+    if user is None:
+        flash("This reset link has expired or was already used. Ask for a new one.")
+        return redirect(url_for("auth.request_password_reset"))
+    if request.method == "GET":
+        return render_template("auth/reset.html", errors={}, token=token)
+    try:
+        data = PasswordResetInput().load(request.form.to_dict())
+    except ValidationError as error:
+        errors = form_messages(error)
+        return render_template("auth/reset.html", errors=errors, token=token), 422
+    change_password(db.session, user, data["new_password"])
+    record_audit(db.session, user, "password_reset", user)
+    db.session.commit()
+    session.clear()
+    logout_user()
+    flash("Your password is set. Sign in with it.")
+    return redirect(url_for("auth.login"))

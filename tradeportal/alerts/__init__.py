@@ -1,0 +1,1 @@
+"""Email alerts: public subscribers, subscriptions, the fan-out of change events, Atom feeds."""

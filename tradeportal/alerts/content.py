@@ -1,0 +1,22 @@
+"""The alerts area's hooks into other areas: the product-page section, the CMS audience."""
+
+from tradeportal.alerts.matching import count_audience
+from tradeportal.cms.impact import register_audience_counter
+from tradeportal.product import ProductContext, ProductSection, register_product_section
+
+
+def collect_alerts(product: ProductContext) -> dict:
+    """Offer alerts for this code (and the chosen market): always something to say."""
+    return {"code": product.code, "market": product.market}
+
+
+register_product_section(
+    ProductSection(
+        key="alerts",
+        title="Email alerts and feed",
+        order=95,
+        template="alerts/_product_alerts.html",
+        collect=collect_alerts,
+    )
+)
+register_audience_counter(count_audience)
