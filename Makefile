@@ -55,6 +55,7 @@ bench: install-dev ## Measure speed against raw baselines; reports in instance/b
 	$(BIN)/python bench/hs_lookup.py
 	$(BIN)/python bench/product_page.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/alerts.py
 
 clean: ## Remove the virtualenv, caches and the local instance folder
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis *.egg-info
