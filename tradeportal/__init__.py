@@ -61,6 +61,7 @@ def _register_blueprints(app: Flask) -> None:
     from tradeportal.attachments import views as attachments_views
     from tradeportal.auth import extension as auth_extension
     from tradeportal.cms import manage as cms_manage
+    from tradeportal.cms import manage_history  # noqa: F401  (routes of the cms blueprint)
     from tradeportal.countries import content as countries_content  # noqa: F401
     from tradeportal.countries import views as countries_views
     from tradeportal.hs import views as hs_views

@@ -4,7 +4,6 @@ Blueprint ``cms`` under /manage; every route needs the editor role (checked once
 any view), approving, returning, unscheduling and withdrawing need a publisher.
 """
 
-import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -17,7 +16,7 @@ from tradeportal.auth.access import guard_blueprint, role_required
 from tradeportal.auth.models import Role
 from tradeportal.cms import workflow
 from tradeportal.cms.diff import diff_records
-from tradeportal.cms.impact import impact_of, read_prefixes
+from tradeportal.cms.impact import impact_of
 from tradeportal.cms.models import CmsItem, CmsRevision, DraftState, LiveState
 from tradeportal.cms.records import (
     RecordProblem,
@@ -54,11 +53,11 @@ def _content_type_or_404(type_name: str):
     return content_type, None
 
 
-def _item_or_404(item_id: int) -> CmsItem | None:
+def find_item(item_id: int) -> CmsItem | None:
     return db.session.get(CmsItem, item_id)
 
 
-def _item_with_history(item_id: int) -> CmsItem | None:
+def item_with_history(item_id: int) -> CmsItem | None:
     return db.session.scalar(
         select(CmsItem)
         .where(CmsItem.id == item_id)
@@ -196,7 +195,7 @@ def new_record(type_name: str):
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
 def edit(item_id: int):
     """Edit an item's draft (starting one from the live version when there is none)."""
-    item = _item_or_404(item_id)
+    item = find_item(item_id)
     if item is None:
         return render_error(404, "There is no such item.")
     content_type, refusal = _content_type_or_404(item.content_type)
@@ -259,7 +258,7 @@ def _conflict(item_id: int, mine: dict):
 @bp.get("/items/<int:item_id>")
 def item(item_id: int):
     """Show an item: live state, open draft, what can be done next, recent history."""
-    found = _item_with_history(item_id)
+    found = item_with_history(item_id)
     if found is None:
         return render_error(404, "There is no such item.")
     content_type = content_type_named(found.content_type)
@@ -285,7 +284,7 @@ def _can_review(item: CmsItem) -> bool:
 @bp.get("/items/<int:item_id>/preview")
 def preview(item_id: int):
     """Show the draft as readers will see its fields, Markdown rendered."""
-    found = _item_or_404(item_id)
+    found = find_item(item_id)
     if found is None or found.draft is None:
         return render_error(404, "This item has no draft to preview.")
     content_type = content_type_named(found.content_type)
@@ -297,7 +296,7 @@ def preview(item_id: int):
 @bp.get("/items/<int:item_id>/review")
 def review(item_id: int):
     """The publisher's page: the diff against the live version and the impact."""
-    found = _item_or_404(item_id)
+    found = find_item(item_id)
     if found is None or found.draft is None:
         return render_error(404, "This item has no draft to review.")
     content_type = content_type_named(found.content_type)
@@ -321,9 +320,9 @@ def review(item_id: int):
     )
 
 
-def _run_step(item_id: int, step, success: str):
+def run_step(item_id: int, step, success: str):
     """Run one workflow step posted from a page; answer 409 with the reason when refused."""
-    found = _item_or_404(item_id)
+    found = find_item(item_id)
     if found is None:
         return render_error(404, "There is no such item.")
     version = _posted_version()
@@ -346,7 +345,7 @@ def _run_step(item_id: int, step, success: str):
 
 @bp.post("/items/<int:item_id>/submit")
 def submit(item_id: int):
-    return _run_step(
+    return run_step(
         item_id,
         lambda item, version: workflow.submit_for_review(db.session, current_user, item, version),
         "Sent for review. A publisher will approve it or send it back.",
@@ -374,7 +373,7 @@ def approve(item_id: int):
     def step(item, version):
         workflow.approve(db.session, current_user, item, version, _publish_at())
 
-    return _run_step(item_id, step, "Approved.")
+    return run_step(item_id, step, "Approved.")
 
 
 @bp.post("/items/<int:item_id>/return")
@@ -387,13 +386,13 @@ def return_draft(item_id: int):
             raise workflow.WorkflowError("Say what the author should change.")
         workflow.return_to_author(db.session, current_user, item, note, version)
 
-    return _run_step(item_id, step, "Sent back to its author.")
+    return run_step(item_id, step, "Sent back to its author.")
 
 
 @bp.post("/items/<int:item_id>/unschedule")
 @role_required(Role.PUBLISHER)
 def unschedule(item_id: int):
-    return _run_step(
+    return run_step(
         item_id,
         lambda item, version: workflow.cancel_schedule(db.session, current_user, item, version),
         "Schedule cancelled: the draft is back in draft.",
@@ -410,88 +409,13 @@ def withdraw(item_id: int):
             raise workflow.WorkflowError("Give the reason for withdrawing it.")
         workflow.withdraw(db.session, current_user, item, version, reason, today())
 
-    return _run_step(item_id, step, "Withdrawn: it is no longer in force from today.")
+    return run_step(item_id, step, "Withdrawn: it is no longer in force from today.")
 
 
 @bp.post("/items/<int:item_id>/discard")
 def discard(item_id: int):
-    return _run_step(
+    return run_step(
         item_id,
         lambda item, version: workflow.discard_draft(db.session, current_user, item, version),
         "Draft discarded. It stays in the history.",
     )
-
-
-# --- history -------------------------------------------------------------------------------
-
-
-@bp.get("/items/<int:item_id>/history")
-def history(item_id: int):
-    """List every revision of an item, to compare two or restore one."""
-    found = _item_with_history(item_id)
-    if found is None:
-        return render_error(404, "There is no such item.")
-    return render_template("cms/history.html", item=found)
-
-
-def _revision(item_id: int, number_text: str | None) -> CmsRevision | None:
-    try:
-        number = int(number_text or "")
-    except ValueError:
-        return None
-    if not 1 <= number <= MAX_REVISION_NUMBER:  # beyond the database's integers
-        return None
-    return db.session.scalar(
-        select(CmsRevision).where(CmsRevision.item_id == item_id, CmsRevision.number == number)
-    )
-
-
-@bp.get("/items/<int:item_id>/diff")
-def revision_diff(item_id: int):
-    """Compare any two revisions of an item (``a`` older, ``b`` newer)."""
-    found = _item_or_404(item_id)
-    if found is None:
-        return render_error(404, "There is no such item.")
-    old, new = _revision(item_id, request.args.get("a")), _revision(item_id, request.args.get("b"))
-    if old is None or new is None:
-        return render_error(400, "Choose two revisions of this item to compare.")
-    changes = diff_records(old.payload, new.payload)
-    return render_template("cms/diff.html", item=found, old=old, new=new, changes=changes)
-
-
-@bp.post("/items/<int:item_id>/revisions/<int:number>/restore")
-def restore(item_id: int, number: int):
-    def step(item, version):
-        try:
-            workflow.restore_revision(db.session, current_user, item, number, version)
-        except LookupError:
-            raise workflow.WorkflowError(f"There is no revision {number} of this item.") from None
-
-    return _run_step(item_id, step, f"Revision {number} copied into the draft. Review and save.")
-
-
-# --- the HS-link picker --------------------------------------------------------------------
-
-
-@bp.get("/hs-picker")
-def hs_picker():
-    """Resolve HS prefixes as typed: "0901 → 14 subheadings, 3 national lines".
-
-    A plain page for browsers without JavaScript; ``?fragment=1`` answers just the list for
-    the script that checks the field as the editor types.
-    """
-    text = request.args.get("prefixes", "")[:2000]
-    answer = read_prefixes(text, today(), current_app.config["HOME_COUNTRY"])
-    template = "cms/_picker.html" if request.args.get("fragment") else "cms/picker.html"
-    return render_template(template, text=text, answer=answer)
-
-
-def record_key_label(key: str) -> str:
-    """Show a natural key as people read it: parts joined by " · "."""
-    try:
-        return " · ".join(json.loads(key))
-    except (ValueError, TypeError):
-        return key
-
-
-bp.add_app_template_filter(record_key_label, "record_key")
