@@ -2,12 +2,15 @@
 
 import csv
 import io
+import json
 import re
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from tests.auth.conftest import add_user, audit_actions, user_row
+from tests.conftest import run_cli
 from tradeportal.auth.audit import AuditTargetError, record_audit
 from tradeportal.auth.manage_audit import spreadsheet_safe
 from tradeportal.auth.models import AuditEvent, Role
@@ -144,3 +147,29 @@ def test_the_csv_export_escapes_and_defuses_every_cell(app, signed_in):
     ]  # fmt: skip
     ids = [int(row["id"]) for row in every]
     assert ids == sorted(ids, reverse=True)  # newest first
+
+
+def test_a_content_import_is_audited_with_its_file_and_counts(app, tmp_path):
+    page = {
+        "slug": "audited-import",
+        "kind": "page",
+        "title_en": "Imported",
+        "valid_from": "2026-01-01",
+    }
+    good = tmp_path / "pages.json"
+    good.write_text(json.dumps({"type": "pages", "items": [page]}), encoding="utf-8")
+    run_cli(app, "content", "import", str(good))
+    run_cli(app, "content", "import", str(good))  # again: nothing changes, still recorded
+    bad = tmp_path / "bad-pages.json"
+    bad.write_text(json.dumps({"type": "pages", "items": [page | {"kind": "x"}]}), "utf-8")
+    refused = app.test_cli_runner().invoke(args=["content", "import", str(bad)])
+    assert refused.exit_code != 0  # a refused import changes nothing, the audit included
+    with app.app_context():
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "content.imported")
+        ).all()
+        assert [(e.actor_id, e.target_label) for e in events] == [(None, "pages.json")] * 2
+        assert [e.detail for e in events] == [
+            {"content_type": "pages", "created": 1, "updated": 0, "unchanged": 0, "via": "cli"},
+            {"content_type": "pages", "created": 0, "updated": 0, "unchanged": 1, "via": "cli"},
+        ]

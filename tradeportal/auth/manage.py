@@ -23,6 +23,10 @@ def dashboard():
     """Show my drafts, what awaits review, the schedule, stale content and failed searches."""
     counts = active_users_by_role(db.session) if current_user.can(Role.ADMIN) else None
     board = editorial_dashboard(
-        db.session, current_user, today(), current_app.config["STALE_AFTER_MONTHS"]
+        db.session,
+        current_user,
+        today(),
+        current_app.config["STALE_AFTER_MONTHS"],
+        current_app.config["TWO_PERSON_RULE"],
     )
     return render_template("manage/dashboard.html", counts=counts, roles=list(Role), board=board)

@@ -59,22 +59,31 @@ def stale_counts(session: Session, cutoff: date) -> list[StaleCount]:
 
 
 def editorial_dashboard(
-    session: Session, user: User, today: date, stale_after_months: int
+    session: Session, user: User, today: date, stale_after_months: int, two_person_rule: bool
 ) -> Dashboard:
-    """Collect the dashboard of ``user``; reviewers see every draft awaiting review."""
+    """Collect the dashboard of ``user``; "awaiting review" lists what they may approve."""
     load = selectinload(CmsItem.draft_author), selectinload(CmsItem.submitted_by)
     my_drafts = session.scalars(
         select(CmsItem)
-        .where(CmsItem.draft_state == DraftState.DRAFT, CmsItem.draft_author_id == user.id)
+        .where(
+            CmsItem.draft_state.in_([DraftState.DRAFT, DraftState.IN_REVIEW]),
+            CmsItem.draft_author_id == user.id,
+        )
         .order_by(CmsItem.draft_updated_at.desc())
         .options(*load)
     ).all()
-    in_review = select(CmsItem).where(CmsItem.draft_state == DraftState.IN_REVIEW)
-    if not user.can(Role.PUBLISHER):
-        in_review = in_review.where(
-            or_(CmsItem.submitted_by_id == user.id, CmsItem.draft_author_id == user.id)
+    awaiting: list[CmsItem] = []
+    if user.can(Role.PUBLISHER):
+        in_review = select(CmsItem).where(CmsItem.draft_state == DraftState.IN_REVIEW)
+        if two_person_rule:
+            # A draft they wrote or sent needs another publisher: it does not await *them*.
+            in_review = in_review.where(
+                or_(CmsItem.draft_author_id.is_(None), CmsItem.draft_author_id != user.id),
+                or_(CmsItem.submitted_by_id.is_(None), CmsItem.submitted_by_id != user.id),
+            )
+        awaiting = list(
+            session.scalars(in_review.order_by(CmsItem.draft_updated_at).options(*load))
         )
-    awaiting = session.scalars(in_review.order_by(CmsItem.draft_updated_at).options(*load)).all()
     scheduled = session.scalars(
         select(CmsItem)
         .where(CmsItem.draft_state == DraftState.SCHEDULED)
@@ -90,7 +99,7 @@ def editorial_dashboard(
     cutoff = months_before(today, stale_after_months)
     return Dashboard(
         list(my_drafts),
-        list(awaiting),
+        awaiting,
         list(scheduled),
         list(recent),
         stale_counts(session, cutoff),

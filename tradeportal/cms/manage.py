@@ -25,7 +25,9 @@ from tradeportal.cms.records import (
     from_form,
     live_record,
     live_records,
+    not_verified_since,
     to_form,
+    verification_cutoff,
 )
 from tradeportal.content.registry import CONTENT_TYPES
 from tradeportal.db import db
@@ -72,16 +74,6 @@ def _posted_version() -> int | None:
         return None
 
 
-def _field_errors(problem: RecordProblem) -> dict[str, list[str]]:
-    """Attach each message to its form field ("documents.2.name" belongs to documents)."""
-    errors: dict[str, list[str]] = {}
-    for name, message in problem.errors.items():
-        field = name.split(".")[0].split("[")[0]
-        detail = name[len(field) :].lstrip(".")
-        errors.setdefault(field, []).append(f"{detail}: {message}" if detail else message)
-    return errors
-
-
 # --- lists -------------------------------------------------------------------------------
 
 
@@ -101,7 +93,11 @@ def content_types():
 
 @bp.get("/content/<type_name>/")
 def records(type_name: str):
-    """List the records of a type, filtered by words in their key or title."""
+    """List the records of a type, filtered by words in their key or title.
+
+    ``verified_before=YYYY-MM-DD`` keeps the records never verified or verified earlier
+    (the dashboard's "content to verify" links here).
+    """
     content_type, refusal = _content_type_or_404(type_name)
     if refusal:
         return refusal
@@ -110,8 +106,14 @@ def records(type_name: str):
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         return render_error(400, "The page number must be a whole number.")
+    try:
+        verified_before = verification_cutoff(content_type, request.args.get("verified_before", ""))
+    except ValueError as error:
+        return render_error(400, str(error))
     found = []
     for key, record in live_records(db.session, content_type, text):
+        if verified_before and not not_verified_since(record, verified_before):
+            continue
         found.append((key, record))
         if len(found) > page * PAGE_SIZE:
             break
@@ -138,6 +140,7 @@ def records(type_name: str):
         items=items,
         unpublished=[item for item in unpublished if item.record_key not in items],
         text=text,
+        verified_before=verified_before,
         page=page,
         has_next=len(found) > page * PAGE_SIZE,
     )
@@ -176,7 +179,7 @@ def new_record(type_name: str):
             )
         except RecordProblem as problem:
             db.session.rollback()
-            errors = _field_errors(problem)
+            errors = problem.by_form_field()
         else:
             db.session.commit()
             flash("Draft saved. Send it for review when it is ready.")
@@ -218,7 +221,7 @@ def edit(item_id: int):
             return render_error(409, str(error))
         except RecordProblem as problem:
             db.session.rollback()
-            errors = _field_errors(problem)
+            errors = problem.by_form_field()
         else:
             db.session.commit()
             flash("Draft saved.")

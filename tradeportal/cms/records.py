@@ -42,6 +42,15 @@ class RecordProblem(ValueError):
         super().__init__("; ".join(f"{name}: {why}" for name, why in errors.items()))
         self.errors = errors
 
+    def by_form_field(self) -> dict[str, list[str]]:
+        """Attach each message to its form field ("documents.2.name" belongs to documents)."""
+        errors: dict[str, list[str]] = {}
+        for name, message in self.errors.items():
+            field = name.split(".")[0].split("[")[0]
+            detail = name[len(field) :].lstrip(".")
+            errors.setdefault(field, []).append(f"{detail}: {message}" if detail else message)
+        return errors
+
 
 def jsonable(value: Any) -> Any:
     """Turn an exported value into plain JSON (dates as ISO text, enums by value)."""
@@ -91,6 +100,24 @@ def live_records(
         if needle and needle not in key.casefold() and needle not in label_of(record).casefold():
             continue
         yield key, jsonable(record)
+
+
+def verification_cutoff(content_type: ContentType, text: str) -> date | None:
+    """Read a "verified before" list filter (empty: none); raise ValueError saying why not."""
+    if not text:
+        return None
+    if "last_verified_on" not in content_type.input_schema().fields:
+        raise ValueError(f"{content_type.name} records carry no verification date.")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("verified_before must be a date written YYYY-MM-DD.") from None
+
+
+def not_verified_since(record: dict[str, Any], day: date) -> bool:
+    """Tell whether a record was never verified, or last verified before ``day``."""
+    verified = record.get("last_verified_on")
+    return not verified or str(verified) < day.isoformat()  # ISO dates sort as text
 
 
 def live_record(session: Session, content_type: ContentType, key: str) -> dict[str, Any] | None:

@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from tradeportal.auth.audit import record_audit
 from tradeportal.content.registry import CONTENT_TYPES
 from tradeportal.content.transfer import (
     ImportFileError,
@@ -39,6 +40,18 @@ def import_command(file: Path, type_name: str | None) -> None:
         raise click.ClickException(
             f"{len(report.problems):,} problem(s) in {file.name}; nothing was imported."
         )
+    # The command line has no signed-in account: the audit names the file and its counts.
+    record_audit(
+        session,
+        None,
+        "content.imported",
+        file.name,
+        content_type=content_type.name,
+        created=report.created,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        via="cli",
+    )
     session.commit()
     click.echo(
         f"{content_type.name}: {report.created:,} created, {report.updated:,} updated, "
