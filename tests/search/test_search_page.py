@@ -262,7 +262,7 @@ def test_without_an_index_the_page_falls_back_to_the_description_scan(client):
 
 def test_totals_are_exact_with_or_without_facets(shared_client):
     # Whoosh's top-N collector prunes and then undercounts; the count must not depend
-    # on whether facets were asked for.
+    # on whether facets were asked for, and pruning must not change the top hits.
     with shared_client.application.app_context():
         store = search_store()
         with_facets = run_search(store, SearchParams(text="cotton", day=date.today()))

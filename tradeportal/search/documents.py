@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from tradeportal.search.schema import FAR_FUTURE, TEXT_FIELDS, WEIGHT_SCALE
+from tradeportal.search.schema import FAR_FUTURE, MATCH_FIELDS, TEXT_FIELDS, WEIGHT_SCALE
 
 # The level other content ranks at, after codes of every level, when scores are equal.
 CONTENT_LEVEL = 11
@@ -139,6 +139,12 @@ def make_document(
         **{name: text for name, text in texts.items() if text},
         **(stored or {}),
     }
+    for language, name in MATCH_FIELDS.items():
+        combined = joined(
+            *(text for field, text in texts.items() if TEXT_FIELDS[field][0] == language)
+        )
+        if combined:
+            document[name] = combined
     if code:
         document["code"] = code
     document["fingerprint"] = fingerprint(document)

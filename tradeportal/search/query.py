@@ -23,7 +23,8 @@ from tradeportal.search.analysis import (
     french_analyzer,
     plain_analyzer,
 )
-from tradeportal.search.schema import TEXT_FIELDS, TITLE_BOOST
+from tradeportal.search.docsets import FoundDocuments
+from tradeportal.search.schema import MATCH_FIELDS, TEXT_FIELDS, TITLE_BOOST
 
 # Input made only of digits and separators (optionally "HS ...") is meant as a code.
 CODE_LIKE = re.compile(r"^\s*(?:hs|sh)?(?:\s*code)?[\s:#]*[0-9][0-9.\s\-]*$", re.IGNORECASE)
@@ -100,10 +101,7 @@ def _field_query(field: str, terms: list[str], phrase: bool, boost: float):
 
 def unit_query(unit: Unit, *, fuzzy: bool = False):
     """Return the query of one word or phrase across every text field, or None."""
-    terms_by_language = {
-        "en": analyze(english_analyzer(), unit.text),
-        "fr": analyze(french_analyzer(), unit.text),
-    }
+    terms_by_language = _language_terms(unit.text)
     alternatives = []
     for field, (language, boost) in TEXT_FIELDS.items():
         terms = terms_by_language[language]
@@ -128,6 +126,56 @@ def unit_query(unit: Unit, *, fuzzy: bool = False):
     if not alternatives:
         return None
     return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+
+
+def _language_terms(text: str) -> dict[str, list[str]]:
+    return {
+        "en": analyze(english_analyzer(), text),
+        "fr": analyze(french_analyzer(), text),
+    }
+
+
+def match_query(unit: Unit):
+    """Return a query finding (not scoring) the documents ``unit_query`` finds, or more.
+
+    One posting list per language instead of one per field; context fields keep their
+    "every word" reading of a phrase. A phrase may also match across two fields' texts
+    in the combined field: such a document scores only for its other words.
+    """
+    terms_by_language = _language_terms(unit.text)
+    alternatives = [
+        _field_query(field, terms_by_language[language], unit.phrase, 1.0)
+        for language, field in MATCH_FIELDS.items()
+        if terms_by_language[language]
+    ]
+    if unit.phrase:
+        alternatives += [
+            _field_query(field, terms_by_language[language], False, 1.0)
+            for field, (language, _boost) in TEXT_FIELDS.items()
+            if field.startswith("context") and terms_by_language[language]
+        ]
+    digits = code_digits(unit.text)
+    if digits:
+        alternatives.append(wq.Term("codes", digits))
+    if not alternatives:
+        return None
+    return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+
+
+def found_then_scored(found, scored):
+    """Documents of ``found``, scored by ``scored`` alone.
+
+    Intersecting the words on the combined fields is cheap; scoring then reads each
+    field only for the documents found, instead of intersecting every field's postings.
+    """
+    return wq.AndMaybe(FoundDocuments(found), scored)
+
+
+def matching_part(q):
+    """Return the part of a query that decides which documents match (for counting)."""
+    if isinstance(q, wq.AndMaybe) and isinstance(q.a, FoundDocuments):
+        return q.a
+    return q
 
 
 def fuzzy_distance(word: str) -> int:
@@ -157,15 +205,18 @@ def build_query(units: list[Unit], *, fuzzy: bool = False, every_word: bool = Fa
     if not queries:
         return None
     if len(queries) == 1:
-        return queries[0][1]
-    required = [q for unit, q in queries if not unit.optional]
-    optional = [q for unit, q in queries if unit.optional]
-    if not required:
-        required, optional = optional, []
+        unit, q = queries[0]
+        # A phrase intersects its words in every field: find it on the combined fields.
+        return found_then_scored(match_query(unit), q) if unit.phrase else q
+    # Stop words need not be found, unless the query is nothing else.
+    required = [(unit, q) for unit, q in queries if not unit.optional] or queries
     if every_word:
-        every = required[0] if len(required) == 1 else wq.And(required)
-        return wq.AndMaybe(every, wq.Or(optional)) if optional else every
-    return wq.Or([wq.And(required, boost=ALL_WORDS_BOOST), wq.Or([q for _, q in queries])])
+        # Scored by every word found, as And(required) plus the optional words scored.
+        found = [match_query(unit) for unit, _ in required]
+        found_all = found[0] if len(found) == 1 else wq.And(found)
+        return found_then_scored(found_all, wq.Or([q for _, q in queries]))
+    every = wq.And([q for _, q in required], boost=ALL_WORDS_BOOST)
+    return wq.Or([every, wq.Or([q for _, q in queries])])
 
 
 def code_query(digits: str):

@@ -1,0 +1,111 @@
+"""Sets of matching documents (docsets.py) against Whoosh's own walk of the postings."""
+
+from datetime import date
+
+import pytest
+from whoosh import query as wq
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.filedb.filestore import RamStorage
+
+from tradeportal.search.docsets import FoundDocuments, count_matching, doc_ids, term_ids
+from tradeportal.search.extension import search_store
+from tradeportal.search.query import build_query, matching_part, split_units, unit_query
+from tradeportal.search.results import SearchParams, run_search
+
+WORDS = [
+    "coffee",
+    "cotton",
+    "roasted coffee",
+    "frozen fish fillets",
+    "café torréfié",
+    "the coffee",
+    "0901",
+    "men's cotton shirts",
+    '"roasted coffee"',
+    '"fresh or chilled"',
+    "xylophone",
+]
+
+
+def _whoosh_docs(searcher, q) -> set[int]:
+    return set(searcher.docs_for_query(q))
+
+
+@pytest.mark.parametrize("text", WORDS)
+def test_the_documents_found_are_those_whoosh_finds(shared_client, text):
+    units = split_units(text)
+    with shared_client.application.app_context(), search_store().searcher() as borrowed:
+        searcher = borrowed.searcher
+        everything = set(range(searcher.doc_count_all()))
+        some_words = build_query(units)
+        assert count_matching(searcher, some_words, everything) == len(
+            _whoosh_docs(searcher, some_words)
+        )
+        every_word = build_query(units, every_word=True)
+        found = _whoosh_docs(searcher, matching_part(every_word))
+        # What the search used to intersect: every required word in some field.
+        required = [unit_query(u) for u in units if not u.optional] or [
+            unit_query(u) for u in units
+        ]
+        expected = _whoosh_docs(searcher, wq.And(required) if len(required) > 1 else required[0])
+        if any(unit.phrase for unit in units):
+            # A phrase may also match across two fields of the combined text.
+            assert found >= expected
+        else:
+            assert found == expected
+        assert count_matching(searcher, matching_part(every_word), everything) == len(found)
+
+
+@pytest.mark.parametrize("text", WORDS[:-1])
+def test_pruning_keeps_the_top_hits_of_full_scoring(shared_client, text):
+    # With facets every match is scored; without, blocks that cannot enter the top N
+    # are skipped. Same hits, same order, same total.
+    day = date.today()
+    with shared_client.application.app_context():
+        store = search_store()
+        full = run_search(store, SearchParams(text=text, day=day, page_size=10))
+        pruned = run_search(store, SearchParams(text=text, day=day, page_size=10, facets=False))
+    assert full.total == pruned.total > 0
+    assert [hit.key for hit in pruned.hits] == [hit.key for hit in full.hits]
+
+
+def _small_index():
+    schema = Schema(key=ID(stored=True, unique=True), body=TEXT())
+    ix = RamStorage().create_index(schema)
+    writer = ix.writer()
+    for number in range(600):  # several posting blocks per term
+        words = ["tea"] + (["coffee"] if number % 3 == 0 else []) + (["sugar"] * (number % 2))
+        writer.add_document(key=str(number), body=" ".join(words))
+    writer.commit()
+    return ix
+
+
+def test_deleted_documents_are_left_out():
+    ix = _small_index()
+    writer = ix.writer()
+    writer.delete_by_term("key", "3")
+    writer.delete_by_term("key", "4")
+    writer.commit(merge=False)
+    with ix.searcher() as searcher:
+        leaf, _offset = searcher.leaf_searchers()[0]
+        for word in ("tea", "coffee", "sugar", "absent"):
+            assert term_ids(leaf.reader(), "body", word) == _whoosh_docs(
+                searcher, wq.Term("body", word)
+            )
+        both = wq.And([wq.Term("body", "coffee"), wq.Term("body", "sugar")])
+        assert doc_ids(leaf, both) == _whoosh_docs(searcher, both)
+        assert 3 not in doc_ids(leaf, wq.Term("body", "coffee"))
+
+
+def test_found_documents_score_nothing_of_their_own():
+    ix = _small_index()
+    found = FoundDocuments(wq.Term("body", "coffee"))
+    scored = wq.Term("body", "sugar")
+    with ix.searcher() as searcher:
+        alone = {hit["key"]: hit.score for hit in searcher.search(scored, limit=None)}
+        combined = searcher.search(wq.AndMaybe(found, scored), limit=None)
+        assert len(combined) == 200  # every third of 600
+        for hit in combined:
+            assert hit.score == pytest.approx(alone.get(hit["key"], 0.0))
+    assert FoundDocuments(wq.Term("body", "coffee")) == found
+    assert FoundDocuments(wq.Term("body", "tea")) != found
