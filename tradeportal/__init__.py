@@ -52,7 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from tradeportal import views
+    from tradeportal import api, views
     from tradeportal.agreements import content as agreements_content  # noqa: F401
     from tradeportal.agreements import views as agreements_views
     from tradeportal.alerts import content as alerts_content  # noqa: F401
@@ -60,12 +60,14 @@ def _register_blueprints(app: Flask) -> None:
     from tradeportal.attachments import manage as attachments_manage
     from tradeportal.attachments import views as attachments_views
     from tradeportal.auth import extension as auth_extension
+    from tradeportal.calculator import views as calculator_views
     from tradeportal.cms import manage as cms_manage
     from tradeportal.cms import manage_history  # noqa: F401  (routes of the cms blueprint)
     from tradeportal.countries import content as countries_content  # noqa: F401
     from tradeportal.countries import views as countries_views
     from tradeportal.hs import views as hs_views
     from tradeportal.mail import manage as mail_manage
+    from tradeportal.opendata import views as opendata_views
     from tradeportal.pages import content as pages_content  # noqa: F401
     from tradeportal.pages import views as pages_views
     from tradeportal.regulations import content as regulations_content  # noqa: F401
@@ -85,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(countries_views.bp)
     app.register_blueprint(agreements_views.bp)
     app.register_blueprint(tenders_views.bp)
+    app.register_blueprint(calculator_views.bp)
     app.register_blueprint(pages_views.bp)
     app.register_blueprint(cms_manage.bp)
     app.register_blueprint(attachments_manage.bp)
@@ -92,6 +95,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mail_manage.bp)
     app.register_blueprint(alerts_views.bp)
     auth_extension.init_app(app)  # sign-in, CSRF, rate limits; the auth and manage blueprints
+    api.init_app(app)  # after auth: it uses the limiter and CSRF exemption
+    opendata_views.init_app(app)  # /data/ and `flask data dump`
 
 
 def _register_web_hooks(app: Flask) -> None:

@@ -115,6 +115,7 @@ def register(app: Flask) -> None:
     from tradeportal.cms.cli import cms_cli
     from tradeportal.content.cli import content_cli
     from tradeportal.mail.cli import mail_cli
+    from tradeportal.opendata.cli import data_cli
     from tradeportal.search.cli import search_cli
     from tradeportal.worker import worker_command
 
@@ -125,3 +126,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(cms_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(worker_command)
+    app.cli.add_command(data_cli)

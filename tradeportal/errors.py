@@ -27,12 +27,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         if request.path.startswith("/api/"):
-            return {
-                "error": {
-                    "status": error.code,
-                    "message": MESSAGES.get(error.code, error.description),
-                }
-            }, error.code
+            from tradeportal.api.http import http_error_response  # the API's one error shape
+
+            return http_error_response(error)
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)

@@ -1,0 +1,1 @@
+"""Duty and landed-cost calculator: what a shipment pays at the border, step by step."""

@@ -1,0 +1,342 @@
+"""Duty and landed cost of a shipment, from the tariff data the portal holds.
+
+Which line, MFN rate, preference, rule of origin and tax applies comes from the tariffs
+and agreements areas' own queries (the same answers as the product page); this module
+only adds the arithmetic and the explanation.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from tradeportal.agreements.queries import code_range, get_scheme, origin_rules_for
+from tradeportal.calculator.evaluate import Basis, Evaluation, Step, evaluate_rate, money, number
+from tradeportal.calculator.lines import resolve_line, resolve_node
+from tradeportal.calculator.results import (
+    FOB,
+    Calculation,
+    CalculationParams,
+    DutyResult,
+    Problem,
+    RuleOfOrigin,
+    TaxResult,
+)
+from tradeportal.hs.catalog import Node
+from tradeportal.hs.codes import format_code
+from tradeportal.tariffs.models import TariffLine, TaxKind
+from tradeportal.tariffs.queries import (
+    internal_taxes_for,
+    preferences_for,
+)
+from tradeportal.tariffs.rate_display import describe_rate
+from tradeportal.validity import today
+
+HUNDRED = Decimal(100)
+
+
+def calculate(session: Session, params: CalculationParams) -> Calculation:
+    """Compute the duties, taxes and landed cost of a shipment, explaining every step.
+
+    ``session`` is the app's session; the tariffs and agreements queries reused here read
+    through it (as ``db.session``), so call this inside the app context.
+    """
+    day = params.day or today()
+    calc = Calculation(params=params, day=day, currency=params.currency)
+    node = resolve_node(params, day, calc)
+    line = resolve_line(node, params, day, calc) if node else None
+    if line is not None and line.schedule.currency:
+        calc.currency = line.schedule.currency
+    elif line is not None:
+        calc.notes.append(
+            f"The schedule records no currency: amounts are taken to be in {params.currency}."
+        )
+    calc.customs_value = _customs_value(params, line, calc)
+    basis = Basis(
+        calc.customs_value, "the customs value", calc.currency, params.quantity, params.unit
+    )
+    duty = _duties(node, line, params, basis, calc) if line else None
+    if node is not None:
+        _taxes(node, params, calc, duty)
+    _totals(calc, duty)
+    calc.notes.append(
+        "Amounts are computed exactly and rounded to the cent only when shown. Costs after "
+        "the border (handling, brokerage, inland transport) are not included."
+    )
+    return calc
+
+
+def _customs_value(
+    params: CalculationParams, line: TariffLine | None, calc: Calculation
+) -> Decimal | None:
+    """Return the CIF customs value in the calculation's currency (None: not convertible)."""
+    given = params.currency
+    if params.basis == FOB:
+        value = params.value + params.freight + params.insurance
+        calc.steps.append(
+            Step(
+                "Customs value (CIF)",
+                f"FOB {money(params.value, given)} + freight {money(params.freight, given)} "
+                f"+ insurance {money(params.insurance, given)}",
+                value,
+                given,
+            )
+        )
+        calc.notes.append(
+            "The customs value is the CIF value (cost, insurance and freight to the border), "
+            "the basis of the WTO Customs Valuation Agreement as the UK and the EU apply it."
+        )
+    else:
+        value = params.value
+        calc.steps.append(Step("Customs value (CIF)", "as given", value, given))
+    if calc.currency == given:
+        if params.exchange_rate is not None and params.exchange_rate != 1:
+            calc.notes.append(f"The exchange rate given is not used: the value is in {given}.")
+        return value
+    if params.exchange_rate is None:
+        calc.problems.append(
+            Problem(
+                f"The value is in {given} but the {line.schedule.title} is in {calc.currency}, "
+                f"and the portal holds no exchange rates: give the exchange rate "
+                f"({calc.currency} for 1 {given}). Nothing based on the value can be computed "
+                "without it.",
+                "exchange_rate",
+            )
+        )
+        return None
+    converted = value * params.exchange_rate
+    calc.steps.append(
+        Step(
+            f"Customs value in {calc.currency}",
+            f"{money(value, given)} × {number(params.exchange_rate)} {calc.currency}/{given}",
+            converted,
+            calc.currency,
+        )
+    )
+    calc.notes.append(
+        "The portal holds no exchange rates: the rate given is used. Customs convert at the "
+        "rate they publish for the period of import."
+    )
+    return converted
+
+
+@dataclass
+class _Applied:
+    """The duty applied: its amount and whether all of it could be computed."""
+
+    amount: Decimal
+    complete: bool
+
+
+def _record(calc: Calculation, evaluation: Evaluation) -> None:
+    calc.steps += evaluation.steps
+    calc.notes += evaluation.notes
+    calc.problems += [Problem(message) for message in evaluation.problems]
+
+
+def _duties(
+    node: Node, line: TariffLine, params: CalculationParams, basis: Basis, calc: Calculation
+) -> _Applied:
+    """Compute MFN and every preference the origin qualifies for; apply the best one."""
+    mfn_eval = evaluate_rate(line.parsed_rate, basis, "MFN duty", calc.day)
+    _record(calc, mfn_eval)
+    mfn = DutyResult(
+        "mfn",
+        f"MFN duty ({line.schedule.title})",
+        line.rate_text,
+        describe_rate(line.parsed_rate),
+        mfn_eval.amount,
+        mfn_eval.complete,
+        problems=mfn_eval.problems,
+    )
+    calc.duties.append(mfn)
+    preferences = _preferences(node, line, params, basis, calc)
+    calc.duties += preferences
+    best = min(
+        (duty for duty in preferences if duty.complete), key=lambda d: d.amount, default=None
+    )
+    # An incomplete MFN amount is a lower bound (every part is positive): a preference at
+    # or under it is never worse. Equal to a complete MFN, claiming it gains nothing.
+    better = best is not None and (
+        best.amount < mfn.amount if mfn.complete else best.amount <= mfn.amount
+    )
+    applied = best if better else mfn
+    applied.applied = True
+    if better:
+        saving = f"saves {money(mfn.amount - best.amount, basis.currency)} against MFN"
+        formula = f"{best.rate_text} under the {best.agreement}; " + (
+            saving if mfn.complete else "MFN could not be fully computed"
+        )
+    elif best is not None:
+        formula = "MFN: the preference gives no lower duty, so there is no need to claim it"
+    elif preferences:
+        formula = "MFN: the preferential duty could not be computed"
+    else:
+        formula = "MFN: no preference recorded for goods of this origin"
+    calc.steps.append(Step("Duty applied", formula, applied.amount, basis.currency))
+    calc.duty = applied.amount
+    return _Applied(applied.amount, applied.complete)
+
+
+def _preferences(
+    node: Node, line: TariffLine, params: CalculationParams, basis: Basis, calc: Calculation
+) -> list[DutyResult]:
+    if params.origin is None:
+        calc.notes.append("Give the origin of the goods to see the preferences they may claim.")
+        return []
+    results = []
+    answer = preferences_for(node.code, params.market, params.origin, calc.day)
+    for match in answer.eligible:
+        rate = match.rate
+        if rate.schedule_id != line.schedule_id:
+            continue
+        if match.applicable.parts:
+            parts = ", ".join(format_code(part) for part in match.applicable.parts)
+            calc.notes.append(
+                f"The {rate.agreement_name} covers only part of {format_code(node.code)} "
+                f"({parts}): enter one of those codes to compute it."
+            )
+            continue
+        label = f"Preferential duty ({rate.agreement_name})"
+        evaluation = evaluate_rate(rate.parsed_rate, basis, label, calc.day)
+        _record(calc, evaluation)
+        scheme = get_scheme(rate.scheme_code)
+        result = DutyResult(
+            "preferential",
+            label,
+            rate.rate_text,
+            describe_rate(rate.parsed_rate),
+            evaluation.amount,
+            evaluation.complete,
+            agreement=rate.agreement_name,
+            scheme_code=rate.scheme_code,
+            scheme_title=scheme.title if scheme else None,
+            proofs=[proof.get("summary", "") for proof in scheme.proofs] if scheme else [],
+            rules_of_origin=_rules_of_origin(node.code, rate.scheme_code, calc.day),
+            problems=evaluation.problems,
+        )
+        calc.steps.append(Step(f"Condition of the {rate.agreement_name}", _condition(result)))
+        results.append(result)
+    return results
+
+
+def _rules_of_origin(code: str, scheme_code: str, day: date) -> list[RuleOfOrigin]:
+    low, high = code_range(code)
+    found = []
+    for rule_set in origin_rules_for(code, [scheme_code], day):
+        rules = [
+            f"{rule.operator} {rule.text}" if rule.operator and index else rule.text
+            for index, rule in enumerate(rule_set.rules)
+        ]
+        whole = rule_set.code_min <= low and rule_set.code_max >= high
+        found.append(RuleOfOrigin(rule_set.heading, rule_set.subdivision, whole, rules))
+    return found
+
+
+def _condition(result: DutyResult) -> str:
+    """Say what the goods must meet to claim a preference."""
+    if result.rules_of_origin:
+        rules = "; ".join(
+            f"{rule_set.heading}: " + " ".join(rule_set.rules)
+            for rule_set in result.rules_of_origin
+        )
+        text = f"the goods meet the product-specific rule of origin ({rules})"
+    else:
+        text = (
+            "the goods meet the agreement's rules of origin (no product-specific rule is "
+            "recorded in the portal for this code)"
+        )
+    return f"Only if {text} and the importer claims it with a valid proof of origin."
+
+
+def _taxes(node: Node, params: CalculationParams, calc: Calculation, duty: _Applied | None) -> None:
+    """Compute excise and other taxes on the duty-paid value, then VAT on all of it."""
+    found = internal_taxes_for(node.code, params.market, calc.day)
+    if not found:
+        calc.problems.append(
+            Problem(
+                f"The portal records no VAT or other internal tax of {params.market} for "
+                f"{format_code(node.code)}: none is included in the total."
+            )
+        )
+    # VAT last: its base includes the other taxes.
+    taxes = sorted((f.item for f in found), key=lambda tax: tax.kind is TaxKind.VAT)
+    duty_amount = duty.amount if duty else Decimal(0)
+    duty_complete = duty is not None and duty.complete
+    others = Decimal(0)
+    others_complete = True
+    for tax in taxes:
+        is_vat = tax.kind is TaxKind.VAT
+        base = None
+        if calc.customs_value is not None:
+            base = calc.customs_value + duty_amount + (others if is_vat else 0)
+            parts = f"{money(calc.customs_value, calc.currency)} + duty "
+            parts += money(duty_amount, calc.currency) if duty else "(not computed)"
+            if is_vat and others:
+                parts += f" + other taxes {money(others, calc.currency)}"
+            label = "VAT base" if is_vat else f"{tax.name}: duty-paid value"
+            calc.steps.append(Step(label, f"customs value {parts}", base, calc.currency))
+        base_label = "the VAT base" if is_vat else "the duty-paid value"
+        basis = Basis(base, base_label, calc.currency, params.quantity, params.unit)
+        evaluation = evaluate_rate(tax.parsed_rate, basis, tax.name, calc.day)
+        _record(calc, evaluation)
+        complete = evaluation.complete
+        if not (duty_complete and (others_complete or not is_vat)):
+            complete = False
+            calc.problems.append(
+                Problem(
+                    f"{tax.name}: its base counts only the duties and taxes that could be "
+                    "computed, so it is incomplete."
+                )
+            )
+        calc.taxes.append(
+            TaxResult(
+                tax.name, tax.kind.value, tax.rate_text, base, evaluation.amount, complete, tax.note
+            )
+        )
+        if tax.note:
+            calc.notes.append(f"{tax.name}: {tax.note}")
+        if not is_vat:
+            others += evaluation.amount
+            others_complete = others_complete and complete
+
+
+def _totals(calc: Calculation, duty: _Applied | None) -> None:
+    """Add up the landed cost and the effective rates, and say whether all of it counts."""
+    taxes = sum((tax.amount for tax in calc.taxes), Decimal(0))
+    calc.complete = (
+        calc.customs_value is not None
+        and duty is not None
+        and duty.complete
+        and all(tax.complete for tax in calc.taxes)
+    )
+    if calc.customs_value is None:
+        return
+    value, currency = calc.customs_value, calc.currency
+    duty_amount = duty.amount if duty else Decimal(0)
+    calc.total = value + duty_amount + taxes
+    calc.steps.append(
+        Step(
+            "Landed cost at the border",
+            f"customs value {money(value, currency)} + duty {money(duty_amount, currency)} "
+            f"+ taxes {money(taxes, currency)}",
+            calc.total,
+            currency,
+        )
+    )
+    calc.effective_duty_rate = duty_amount / value * HUNDRED
+    calc.effective_rate = (duty_amount + taxes) / value * HUNDRED
+    calc.steps.append(
+        Step(
+            "Effective rate (duty and taxes)",
+            f"({money(duty_amount, currency)} + {money(taxes, currency)}) "
+            f"÷ {money(value, currency)} × 100",
+            calc.effective_rate,
+            "%",
+        )
+    )
+    if not calc.complete:
+        calc.notes.append(
+            "The total is incomplete: it counts only what could be computed (see above)."
+        )

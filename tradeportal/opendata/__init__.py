@@ -1,0 +1,1 @@
+"""Open bulk data: versioned CSV and JSON dumps of the public content, served under /data/."""
