@@ -228,7 +228,7 @@ def test_status_command_and_the_worker_deliver_alerts_as_eml_files(app, editors)
     subscribe_directly(app, "files@example.org", (HS, "0901"))
     publish_new(app, editors, COFFEE_FOR_UK)
     status = run_cli(app, "alerts", "status").output
-    assert "subscribers: 1 active, 0 unsubscribed" in status
+    assert "subscribers: 1 active, 0 paused after hard bounces, 0 unsubscribed" in status
     assert "subscriptions: 1 hs" in status
     assert "change events waiting for the fan-out: 1" in status
     # The worker fans out, then sends with the file transport of the embedded mode.

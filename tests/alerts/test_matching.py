@@ -93,7 +93,7 @@ def test_markets_countries_content_types_and_kinds_of_change(empty_app):
     with empty_app.app_context():
         make_subscriber("coffee-uk@example.org", (HS, "0901", "GBR"))
         make_subscriber("uk@example.org", (COUNTRY, "GBR"))
-        make_subscriber("tariffs@example.org", (TYPE, "tariff-lines"))
+        make_subscriber("tariffs@example.org", (TYPE, "tariffs"))
         make_subscriber("withdrawals@example.org", (HS, "09"), changes=[AlertChange.WITHDRAWN])
         make_subscriber("unconfirmed@example.org", (HS, "09"), active=False)
         stopped = make_subscriber("stopped@example.org", (HS, "09"))
@@ -106,9 +106,11 @@ def test_markets_countries_content_types_and_kinds_of_change(empty_app):
         }
         # The coffee subscription is for the UK market only.
         assert matched(["090121"], ["MUS", "FRA"]) == {}
-        assert matched([], [], "tariff-lines") == {
-            "tariffs@example.org": [("content_type", "tariff-lines")]
-        }
+        # Any tariff content type reaches those following the "tariffs" group.
+        for content_type in ("tariff-lines", "internal-taxes", "tariff-schedule-markets"):
+            assert matched([], [], content_type) == {
+                "tariffs@example.org": [("content_type", "tariffs")]
+            }
         assert set(matched(["0901"], [], change=AlertChange.WITHDRAWN)) == {
             "withdrawals@example.org"
         }

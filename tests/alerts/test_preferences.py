@@ -64,6 +64,7 @@ def test_sign_up_refuses_bad_input_clearly_and_stores_nothing(client, app):
         ({"email": "a@example.org", "hs": "99"}, "No such code in Harmonized System 2022."),
         ({"email": "a@example.org", "country": "XXX"}, "three-letter ISO code"),
         ({"email": "a@example.org", "content_type": "<script>"}, "Choose one of the kinds"),
+        ({"email": "a@example.org", "content_type": "search-references"}, "Choose one of the"),
         ({"email": "a@example.org", "market": "GBR"}, "A market narrows an HS code"),
     ]
     for data, message in cases:
@@ -94,7 +95,7 @@ def test_the_preference_centre_adds_changes_and_removes_subscriptions(app):
         client,
         PREFERENCES,
         f"{PREFERENCES}/subscriptions",
-        {"content_type": "tariff-lines", "changes": ALL_CHANGES},
+        {"content_type": "tariffs", "changes": ALL_CHANGES},
     )
     assert added.status_code == 302
     assert subscription_rows(app, "prefs@example.org") == [
@@ -102,7 +103,7 @@ def test_the_preference_centre_adds_changes_and_removes_subscriptions(app):
         ("hs", "090210", "GBR", ["new", "withdrawn"], "daily"),
         (
             "content_type",
-            "tariff-lines",
+            "tariffs",
             "",
             ["new", "amended", "withdrawn", "upcoming"],
             "immediate",
@@ -110,7 +111,7 @@ def test_the_preference_centre_adds_changes_and_removes_subscriptions(app):
     ]
     page = client.get(PREFERENCES)
     assert 'HS <span class="code">0902.10</span> in GBR' in page.text
-    assert "All tariff lines" in page.text
+    assert "Content: Tariffs and taxes / Tarifs et taxes" in page.text
 
     refused = post_with_token(
         client, PREFERENCES, f"{PREFERENCES}/subscriptions", {"hs": "0901", "changes": []}
@@ -124,7 +125,7 @@ def test_the_preference_centre_adds_changes_and_removes_subscriptions(app):
     assert removed.status_code == 302
     assert [row[1] for row in subscription_rows(app, "prefs@example.org")] == [
         "090210",
-        "tariff-lines",
+        "tariffs",
     ]
     # Someone else's subscription is not one's to remove.
     other = subscribe_directly(app, "other@example.org", (HS, "17"))

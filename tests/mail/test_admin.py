@@ -58,6 +58,9 @@ def test_the_outbox_shows_counts_failures_and_suppressions(admin, failed_mail):
     assert "Your &lt;b&gt;alert&lt;/b&gt;" in html  # escaped, never markup
     assert "&lt;script&gt;" in html and "<script>x" not in html
     assert 'id="mail-suppressions"' in html and "gone@example.org" in html
+    # What a suppression does to alerts, and what unsuppressing does not do.
+    assert "an alerts subscriber at it is paused" in html
+    assert "Unsuppressing does not restart the alerts by itself" in html
 
 
 def test_retry_queues_a_failed_email_again_and_audits_it(smtp_app, sink, admin, failed_mail):

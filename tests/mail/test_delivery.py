@@ -3,13 +3,16 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from tests.mail.conftest import RETRY_CONFIG, later, outbox, queue, suppression_of
 from tests.mail.smtp_sink import SmtpSink, free_port
 from tradeportal.db import db
-from tradeportal.mail.models import MailStatus, OutboundEmail
+from tradeportal.mail import services
+from tradeportal.mail.models import MailStatus, MailSuppression, OutboundEmail
 from tradeportal.mail.outbox import queue_email
 from tradeportal.mail.sender import retry_delay, send_due
+from tradeportal.mail.services import record_hard_bounce
 
 FRENCH_TEXT = "Le café vert (0901.11) : nouvelle règle — voir https://portal.example/r/12\n"
 FRENCH_HTML = '<p>Le café vert : <a href="https://portal.example/r/12">nouvelle règle</a></p>'
@@ -193,6 +196,25 @@ def test_queued_mail_to_an_address_suppressed_meanwhile_is_not_sent(ctx, sink):
     statuses = [row.status for row in outbox()]
     assert statuses == [MailStatus.FAILED] * 3 + [MailStatus.SUPPRESSED] * 2
     assert "suppressed" in outbox()[-1].last_error
+
+
+def test_the_bounce_that_suppresses_an_address_tells_the_listeners_once(ctx, sink, monkeypatch):
+    heard = []
+
+    def listener(session, address, when):
+        # Called inside the sender's transaction: the suppression is already visible.
+        heard.append((address, session.scalar(select(MailSuppression.hard_bounces))))
+
+    monkeypatch.setattr(services, "SUPPRESSION_LISTENERS", [listener])
+    sink.handler.refuse_rcpt["gone@example.org"] = "550 5.1.1 No such user here"
+    for index in range(3):
+        queue(index, to="gone@example.org")
+    send_due(db.session, now=later(seconds=1))
+    assert heard == [("gone@example.org", 3)]
+    # A bounce of an address already suppressed tells nobody again.
+    record_hard_bounce(db.session, "gone@example.org", "550 again", limit=3)
+    db.session.commit()
+    assert heard == [("gone@example.org", 3)]
 
 
 def test_a_delivery_between_bounces_starts_the_count_again(ctx, sink):

@@ -117,11 +117,11 @@ def status_command() -> None:
     waiting = session.scalar(
         select(func.count(ChangeEvent.id)).where(ChangeEvent.id.not_in(processed))
     )
-    active = session.scalar(
-        select(func.count(Subscriber.id)).where(
-            Subscriber.confirmed_at.is_not(None), Subscriber.disabled_at.is_(None)
-        )
+    signed_up = select(func.count(Subscriber.id)).where(
+        Subscriber.confirmed_at.is_not(None), Subscriber.disabled_at.is_(None)
     )
+    active = session.scalar(signed_up.where(Subscriber.bounced_at.is_(None)))
+    paused = session.scalar(signed_up.where(Subscriber.bounced_at.is_not(None)))
     unsubscribed = session.scalar(
         select(func.count(Subscriber.id)).where(Subscriber.disabled_at.is_not(None))
     )
@@ -130,7 +130,10 @@ def status_command() -> None:
         .group_by(Subscription.kind)
         .order_by(Subscription.kind)
     ).all()
-    click.echo(f"subscribers: {active} active, {unsubscribed} unsubscribed")
+    click.echo(
+        f"subscribers: {active} active, {paused} paused after hard bounces, "
+        f"{unsubscribed} unsubscribed"
+    )
     click.echo(
         "subscriptions: " + (", ".join(f"{count} {kind.value}" for kind, count in kinds) or "none")
     )

@@ -1,7 +1,10 @@
-"""The alerts area's hooks into other areas: the product-page section, the CMS audience."""
+"""The alerts area's hooks into other areas: the product-page section, the CMS audience,
+the outbox's suppressions."""
 
 from tradeportal.alerts.matching import count_audience
+from tradeportal.alerts.services import pause_bounced_subscriber
 from tradeportal.cms.impact import register_audience_counter
+from tradeportal.mail.services import on_address_suppressed
 from tradeportal.product import ProductContext, ProductSection, register_product_section
 
 
@@ -20,3 +23,5 @@ register_product_section(
     )
 )
 register_audience_counter(count_audience)
+# A subscriber's alerts pause with the suppression of its address, in the same transaction.
+on_address_suppressed(pause_bounced_subscriber)

@@ -22,6 +22,7 @@ from flask import current_app
 from sqlalchemy import case, exists, func, insert, literal, null, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from tradeportal.alerts.groups import NEVER_ALERTED, is_alerted
 from tradeportal.alerts.matching import (
     Reach,
     explain,
@@ -112,7 +113,8 @@ def _record_deliveries(
         literal(now, UtcDateTime),
     )
     columns = ["event_id", "subscriber_id", "reason", "frequency", "period", "status", "created_at"]
-    result = session.execute(insert(AlertDelivery).from_select(columns, rows))
+    # On the table, not the entity: the ORM's bulk layer adds nothing to an INSERT … SELECT.
+    result = session.execute(insert(AlertDelivery.__table__).from_select(columns, rows))
     return result.rowcount
 
 
@@ -122,7 +124,7 @@ def _record_terms(session: Session, event: ChangeEvent) -> None:
     terms += [(SubscriptionKind.COUNTRY, iso3) for iso3 in sorted(set(event.countries))]
     if terms:
         session.execute(
-            insert(AlertEventTerm),
+            insert(AlertEventTerm.__table__),
             [{"event_id": event.id, "kind": kind, "value": value} for kind, value in terms],
         )
 
@@ -131,13 +133,19 @@ def fan_out_event(session: Session, event: ChangeEvent, now: datetime) -> int:
     """Record the deliveries of one change event; return how many subscribers it reaches.
 
     The AlertFanout row is the event's "done" mark: a second process fanning out the same
-    event fails on its primary key and rolls back.
+    event fails on its primary key and rolls back. Editors' working data (search
+    references) reaches nobody and no feed.
     """
-    reach = Reach.of(event, AlertChange(event.kind.value), event.published_at)
-    reached = _record_deliveries(session, event, DeliveryReason.CHANGE, reach, now)
-    _record_terms(session, event)
-    session.add(AlertFanout(event_id=event.id, fanned_out_at=now, subscribers=reached))
-    session.flush()
+    reached = 0
+    if is_alerted(event.content_type):
+        reach = Reach.of(event, AlertChange(event.kind.value), event.published_at)
+        reached = _record_deliveries(session, event, DeliveryReason.CHANGE, reach, now)
+        _record_terms(session, event)
+    session.execute(
+        insert(AlertFanout.__table__).values(
+            event_id=event.id, fanned_out_at=now, subscribers=reached
+        )
+    )
     return reached
 
 
@@ -157,6 +165,7 @@ def due_reminders(session: Session, today: date, days: int) -> list[ChangeEvent]
         .where(
             AlertFanout.reminded_at.is_(None),
             ChangeEvent.kind.in_([ChangeKind.NEW, ChangeKind.AMENDED]),
+            ChangeEvent.content_type.not_in(NEVER_ALERTED),
             ChangeEvent.effective_on > today,
             ChangeEvent.effective_on <= today + timedelta(days=days),
             ~superseded,

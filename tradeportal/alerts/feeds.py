@@ -10,15 +10,15 @@ import re
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
-from flask import Response, current_app, render_template
+from flask import Response, current_app, redirect, render_template, url_for
 from sqlalchemy import and_, or_, select
 
+from tradeportal.alerts.groups import GROUPS, PAGES, group_label, legacy_groups
 from tradeportal.alerts.matching import Match, explain, hs_value_conditions
 from tradeportal.alerts.messages import change_view
 from tradeportal.alerts.models import AlertEventTerm, Frequency, SubscriptionKind
 from tradeportal.alerts.views import bp
 from tradeportal.cms.models import ChangeEvent
-from tradeportal.content.registry import CONTENT_TYPES
 from tradeportal.countries.queries import country_exists, is_iso3_shape
 from tradeportal.db import db
 from tradeportal.errors import render_error
@@ -144,15 +144,34 @@ def country_feed(raw: str):
     return _atom(body)
 
 
+def in_group(name: str):
+    """SQL condition on ChangeEvent: the change belongs to the group ``name``."""
+    group = GROUPS[name]
+    if group.page_kind is not None:
+        # News and events are both "pages": the record's kind tells them apart.
+        return and_(
+            ChangeEvent.content_type == PAGES,
+            ChangeEvent.after["kind"].as_string() == group.page_kind,
+        )
+    return ChangeEvent.content_type.in_(group.content_types)
+
+
 @bp.get("/alerts/feeds/<content_type>.atom")
 def content_type_feed(content_type: str):
-    """Changes to one kind of content (regulations, tariff lines, tenders…)."""
-    if content_type not in CONTENT_TYPES:
-        return render_error(404, "There is no such kind of content.")
-    events = _newest(select(ChangeEvent).where(ChangeEvent.content_type == content_type))
+    """Changes to one kind of content as subscribers follow it (regulations, tariffs…).
+
+    The feeds of the old raw content types ("tariff-lines") redirect to their group's.
+    """
+    if content_type not in GROUPS:
+        groups = legacy_groups(content_type)
+        if not groups:
+            return render_error(404, "There is no such kind of content.")
+        # "pages" held news and events: its readers most likely followed the news.
+        return redirect(url_for("alerts.content_type_feed", content_type=groups[0]), 301)
+    events = _newest(select(ChangeEvent).where(in_group(content_type)))
     body = build_feed(
         feed_id=f"alerts/content-type/{content_type}",
-        title=f"Changes to {content_type.replace('-', ' ')} — Trade information portal",
+        title=f"Changes: {group_label(content_type)} — Trade information portal",
         self_url=public_url("alerts.content_type_feed", content_type=content_type),
         page_url=public_url("alerts.subscribe_form", type=content_type),
         events=events,

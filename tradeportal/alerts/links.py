@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from werkzeug.routing import BuildError
 
+from tradeportal.alerts.groups import groups_of
 from tradeportal.cms.models import ChangeEvent, ChangeKind
 from tradeportal.public_links import public_url
 
@@ -56,4 +57,7 @@ def item_url(event: ChangeEvent) -> str:
         return public_url("hs.detail", raw=event.hs_prefixes[0], date=day)
     if event.countries:
         return public_url("countries.detail", raw=event.countries[0], date=day)
-    return public_url("alerts.content_type_feed", content_type=event.content_type)
+    groups = groups_of(event.content_type, record)
+    if groups:
+        return public_url("alerts.content_type_feed", content_type=groups[0])
+    return public_url("alerts.subscribe_form")

@@ -2,16 +2,19 @@
 
 An HS subscription to P matches a change naming the prefix E when P is E or one of its
 ancestors (``P IN prefixes_of(E)``) or when P lies under E (``E < P < E || ':'``, ":"
-sorting right after "9"); both use the (kind, value) index.
+sorting right after "9"); both use the (kind, value) index. A content-type subscription
+names a group (``groups.py``): the change's group is worked out once, before the query.
 """
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from tradeportal.alerts.groups import groups_of, is_alerted
 from tradeportal.alerts.models import (
     ANY_MARKET,
     AlertChange,
@@ -52,9 +55,17 @@ def hs_value_conditions(column, prefixes: Sequence[str]) -> list[ColumnElement[b
 
 
 def reach_condition(
-    content_type: str, prefixes: Sequence[str], countries: Sequence[str]
+    content_type: str,
+    prefixes: Sequence[str],
+    countries: Sequence[str],
+    record: dict[str, Any] | None = None,
 ) -> ColumnElement[bool]:
-    """SQL condition on Subscription: it follows something this change names."""
+    """SQL condition on Subscription: it follows something this change names.
+
+    ``record`` (the changed record) tells news from events among pages.
+    """
+    if not is_alerted(content_type):
+        return false()
     countries = sorted(set(countries))
     market = Subscription.market == ANY_MARKET
     if countries:
@@ -67,14 +78,21 @@ def reach_condition(
         terms.append(
             and_(Subscription.kind == SubscriptionKind.COUNTRY, Subscription.value.in_(countries))
         )
-    terms.append(
-        and_(Subscription.kind == SubscriptionKind.CONTENT_TYPE, Subscription.value == content_type)
-    )
-    return or_(*terms)
+    groups = groups_of(content_type, record)
+    if groups:
+        terms.append(
+            and_(Subscription.kind == SubscriptionKind.CONTENT_TYPE, Subscription.value.in_(groups))
+        )
+    return or_(*terms) if terms else false()
 
 
 def active_subscriber() -> ColumnElement[bool]:
-    return Subscriber.confirmed_at.is_not(None) & Subscriber.disabled_at.is_(None)
+    """SQL condition on Subscriber: alerts go to it (``Subscriber.is_active``)."""
+    return (
+        Subscriber.confirmed_at.is_not(None)
+        & Subscriber.disabled_at.is_(None)
+        & Subscriber.bounced_at.is_(None)
+    )
 
 
 @dataclass(frozen=True)
@@ -94,7 +112,8 @@ class Reach:
     """What a change offers to match: the names it carries and the kind of change it is.
 
     Subscriptions made after ``followed_before`` (the publication) are left out: a new
-    subscriber is not sent the backlog.
+    subscriber is not sent the backlog. ``record`` is the changed record (its kind puts a
+    page among news or events).
     """
 
     content_type: str
@@ -102,6 +121,7 @@ class Reach:
     countries: tuple[str, ...]
     change: AlertChange
     followed_before: datetime
+    record: dict[str, Any] | None = None
 
     @classmethod
     def of(cls, event: ChangeEvent, change: AlertChange, followed_before: datetime) -> "Reach":
@@ -111,12 +131,13 @@ class Reach:
             tuple(event.countries),
             change,
             followed_before,
+            event.after or event.before,
         )
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """SQL conditions on Subscription (joined to Subscriber) of a reached subscription."""
         return [
-            reach_condition(self.content_type, self.prefixes, self.countries),
+            reach_condition(self.content_type, self.prefixes, self.countries, self.record),
             getattr(Subscription, f"on_{self.change.value}").is_(True),
             Subscription.created_at <= self.followed_before,
             active_subscriber(),
@@ -169,13 +190,20 @@ def reached_subscribers(reach: Reach, *extra: ColumnElement[bool]):
 
 
 def count_audience(session: Session, change: dict) -> int:
-    """Count the active subscribers a change would reach (the CMS impact preview asks)."""
+    """Count the active subscribers a change would reach (the CMS impact preview asks).
+
+    Without the record ("after" or "before") a page may be news or an event: both count.
+    """
+    record = change.get("after") or change.get("before")
     statement = (
         select(func.count(func.distinct(Subscription.subscriber_id)))
         .join(Subscriber, Subscriber.id == Subscription.subscriber_id)
         .where(
             reach_condition(
-                change["content_type"], change.get("hs_prefixes", []), change.get("countries", [])
+                change["content_type"],
+                change.get("hs_prefixes", []),
+                change.get("countries", []),
+                record,
             ),
             active_subscriber(),
         )

@@ -6,9 +6,7 @@ and French strings); this module gathers what each email shows.
 
 from dataclasses import dataclass, field
 from datetime import date
-from email.utils import parseaddr
 from typing import Any
-from urllib.parse import quote
 
 from flask import current_app, render_template
 
@@ -143,21 +141,16 @@ def _render(name: str, language: str, **context) -> Email:
     )
 
 
-def unsubscribe_mailbox() -> str:
-    configured = current_app.config["ALERTS_UNSUBSCRIBE_MAILTO"]
-    if configured:
-        return configured
-    sender = parseaddr(current_app.config.get("MAIL_FROM") or "no-reply@localhost")[1]
-    return "unsubscribe@" + (sender.rpartition("@")[2] or "localhost")
-
-
 def unsubscribe_headers(subscriber: Subscriber) -> dict[str, str]:
-    """Return the RFC 2369 / RFC 8058 headers that let mail clients unsubscribe in one click."""
-    token = unsubscribe_token(subscriber)
-    mailto = f"mailto:{unsubscribe_mailbox()}?subject={quote('unsubscribe ' + token)}"
-    https = public_url("alerts.unsubscribe", token=token)
+    """Return the RFC 2369 / RFC 8058 headers that let mail clients unsubscribe in one click.
+
+    Only the https link: the portal reads no mailbox, and a mailto: nobody processes
+    would tell people they left while the alerts kept coming. RFC 8058 needs the https
+    URI alone; mail clients that only know mailto: still have the link in every email.
+    """
+    https = public_url("alerts.unsubscribe", token=unsubscribe_token(subscriber))
     return {
-        "List-Unsubscribe": f"<{mailto}>, <{https}>",
+        "List-Unsubscribe": f"<{https}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
 

@@ -89,7 +89,12 @@ def new_manage_token() -> str:
 
 
 class Subscriber(Base):
-    """A confirmed address that receives alerts; disabled when it unsubscribed from all."""
+    """A confirmed address that receives alerts.
+
+    Two things stop its alerts: ``disabled_at``, it unsubscribed from everything (its
+    subscriptions are gone); ``bounced_at``, the outbox suppressed the address after
+    repeated hard bounces (its subscriptions are kept for when mail works again).
+    """
 
     __tablename__ = "subscribers"
 
@@ -99,6 +104,9 @@ class Subscriber(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Set with the address's suppression; cleared when the subscriber opens an emailed
+    # link again (proof that mail arrives), never by the admin's unsuppress alone.
+    bounced_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Links and sessions carry a fingerprint of it: replacing it voids them all at once.
     manage_token: Mapped[str] = mapped_column(String(64), default=new_manage_token)
     # Sign-in links issued before this moment no longer work (each one works once).
@@ -114,6 +122,12 @@ class Subscriber(Base):
 
     @property
     def is_active(self) -> bool:
+        """Tell whether alerts go to this address."""
+        return self.can_sign_in and self.bounced_at is None
+
+    @property
+    def can_sign_in(self) -> bool:
+        """Tell whether the preference centre opens (also while alerts are paused by bounces)."""
         return self.confirmed_at is not None and self.disabled_at is None
 
     @property
@@ -122,7 +136,8 @@ class Subscriber(Base):
         return hashlib.sha256(self.manage_token.encode()).hexdigest()[:16]
 
     def __repr__(self) -> str:
-        return f"<Subscriber {self.id} {self.email} {'active' if self.is_active else 'inactive'}>"
+        state = "active" if self.is_active else "bounced" if self.bounced_at else "inactive"
+        return f"<Subscriber {self.id} {self.email} {state}>"
 
 
 ANY_MARKET = ""  # not NULL, so the unique constraint also holds for "any market"

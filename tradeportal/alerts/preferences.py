@@ -8,6 +8,7 @@ from functools import wraps
 
 from flask import flash, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
+from sqlalchemy import select
 
 from tradeportal.alerts.models import SubscriptionKind
 from tradeportal.alerts.schemas import AddSubscriptionInput, SettingsInput, follows_of
@@ -23,7 +24,7 @@ from tradeportal.alerts.views import (
     current_subscriber,
     form_choices,
     form_data,
-    prefill_args,
+    prefill_values,
     sign_out_subscriber,
 )
 from tradeportal.alerts.watchlist import (
@@ -35,6 +36,7 @@ from tradeportal.alerts.watchlist import (
 from tradeportal.auth.views import form_messages
 from tradeportal.db import db, utcnow
 from tradeportal.errors import render_error
+from tradeportal.mail.models import MailSuppression
 from tradeportal.validity import today
 
 
@@ -51,12 +53,19 @@ def subscriber_required(view):
     return guarded
 
 
+def bounce_record(subscriber) -> MailSuppression | None:
+    """Return the outbox's bounce record of a subscriber whose alerts are paused by bounces."""
+    if subscriber.bounced_at is None:
+        return None
+    return db.session.scalar(
+        select(MailSuppression).where(MailSuppression.address == subscriber.email)
+    )
+
+
 def _page(values=None, errors=None, status=200, watchlist=None):
     subscriber = g.subscriber
     if values is None:
-        prefill = prefill_args()
-        values = {"hs": prefill.get("hs"), "market": prefill.get("market")}
-        values |= {"country": prefill.get("country"), "content_type": prefill.get("type")}
+        values = prefill_values()
     return render_template(
         "alerts/preferences.html",
         subscriber=subscriber,
@@ -68,6 +77,7 @@ def _page(values=None, errors=None, status=200, watchlist=None):
         watchlist=watchlist,
         followed_codes={s.value for s in subscriber.subscriptions if s.kind is SubscriptionKind.HS},
         confirmed=request.args.get("confirmed") == "1",
+        bounces=bounce_record(subscriber),
         **form_choices(),
     ), status
 

@@ -2,15 +2,15 @@
 
 What someone follows is read here once, the same way for a sign-up, a preference-centre
 addition and a watchlist: HS codes through the nomenclature, countries through the
-countries table, content types through the content registry.
+countries table, content types as the groups subscribers follow (``groups.py``).
 """
 
 from marshmallow import ValidationError, fields, validates_schema
 
+from tradeportal.alerts.groups import GROUPS
 from tradeportal.alerts.models import AlertChange, Frequency, Language, SubscriptionKind
 from tradeportal.alerts.watchlist import classify_code
 from tradeportal.auth.schemas import EmailAddress, FormSchema
-from tradeportal.content.registry import CONTENT_TYPES
 from tradeportal.countries.queries import country_exists, is_iso3_shape
 from tradeportal.validity import today
 
@@ -44,14 +44,16 @@ class CountryToFollow(fields.String):
 
 
 class ContentTypeToFollow(fields.String):
-    """The name of a content type the portal publishes; empty is None."""
+    """The name of a group of content ("regulations", "tariffs", "news"…); empty is None."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         if not text:
             return None
-        if text not in CONTENT_TYPES:
-            raise ValidationError("Choose one of the kinds of content listed.")
+        if text not in GROUPS:
+            raise ValidationError(
+                "Choose one of the kinds of content listed: " + ", ".join(GROUPS) + "."
+            )
         return text
 
 

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from tradeportal.alerts.groups import group_label, legacy_groups
 from tradeportal.alerts.messages import confirm_email, sign_in_email
 from tradeportal.alerts.models import (
     ANY_MARKET,
@@ -27,7 +28,7 @@ from tradeportal.alerts.models import (
 from tradeportal.alerts.tokens import ExpiredLink, FollowRequest, InvalidLink, read_sign_in_token
 from tradeportal.hs.codes import format_code
 from tradeportal.mail.models import OutboundEmail
-from tradeportal.mail.outbox import queue_email
+from tradeportal.mail.outbox import is_suppressed, queue_email
 
 
 class TooManySubscriptions(ValueError):
@@ -39,9 +40,12 @@ def find_subscriber(session: Session, email: str) -> Subscriber | None:
 
 
 def subscriber_for_session(session: Session, subscriber_id: int, fingerprint: str):
-    """Return the active subscriber a preference-centre session names, or None."""
+    """Return the subscriber a preference-centre session names, or None.
+
+    A subscriber whose alerts are paused by bounces still gets in, to be told why.
+    """
     subscriber = session.get(Subscriber, subscriber_id)
-    if subscriber is None or not subscriber.is_active:
+    if subscriber is None or not subscriber.can_sign_in:
         return None
     if not secrets.compare_digest(subscriber.fingerprint, fingerprint):
         return None
@@ -49,9 +53,30 @@ def subscriber_for_session(session: Session, subscriber_id: int, fingerprint: st
 
 
 def describe_follow(kind: str, value: str, market: str = ANY_MARKET) -> dict[str, str]:
-    """Return a follow with the display form of its value (0901.21, GBR, regulations)."""
-    display = format_code(value) if kind == SubscriptionKind.HS.value else value
+    """Return a follow with the display form of its value (0901.21, GBR, Tariffs and taxes)."""
+    display = value
+    if kind == SubscriptionKind.HS.value:
+        display = format_code(value)
+    elif kind == SubscriptionKind.CONTENT_TYPE.value:
+        display = group_label(value)
     return {"kind": kind, "value": value, "market": market, "value_display": display}
+
+
+def current_follows(follows) -> list[tuple[str, str, str]]:
+    """Return (kind, value, market) follows with old content-type names as their groups.
+
+    Confirmation links issued before the groups carry raw names ("tariff-lines"); one
+    that names no group any more ("search-references") is dropped.
+    """
+    kept = []
+    for kind, value, market in follows:
+        values = [value]
+        if kind == SubscriptionKind.CONTENT_TYPE.value:
+            values = legacy_groups(value)
+        for follow in ((kind, each, market) for each in values):
+            if follow not in kept:
+                kept.append(follow)
+    return kept
 
 
 def _address_digest(email: str) -> str:
@@ -131,7 +156,8 @@ def confirm_subscription(session: Session, request: FollowRequest, now: datetime
     """Confirm an address (creating its subscriber) and add what the sign-up asked for.
 
     Confirming twice adds nothing new; an address that unsubscribed is active again, as
-    it just opted in again.
+    it just opted in again; one paused by bounces resumes (the link arrived) unless the
+    address is still suppressed.
     """
     subscriber = find_subscriber(session, request.email)
     if subscriber is None:
@@ -141,10 +167,12 @@ def confirm_subscription(session: Session, request: FollowRequest, now: datetime
         subscriber.language = Language(request.language)
         subscriber.confirmed_at = now
         subscriber.disabled_at = None
+        still_refused = is_suppressed(session, subscriber.email)
+        subscriber.bounced_at = (subscriber.bounced_at or now) if still_refused else None
     session.flush()
     frequency = Frequency(request.frequency)
     added = 0
-    for kind, value, market in request.follows:
+    for kind, value, market in current_follows(request.follows):
         _, created = add_subscription(
             session,
             subscriber,
@@ -194,9 +222,13 @@ def unsubscribe_all(session: Session, subscriber: Subscriber, now: datetime) -> 
 
 
 def request_sign_in(session: Session, email: str) -> OutboundEmail | None:
-    """Email a sign-in link to an active subscriber; nothing (and no hint) for other addresses."""
+    """Email a sign-in link to a subscriber; nothing (and no hint) for other addresses.
+
+    A subscriber paused by bounces may ask too: the outbox sends nothing while the address
+    is suppressed, and once it is not, the link is how alerts resume.
+    """
     subscriber = find_subscriber(session, email)
-    if subscriber is None or not subscriber.is_active:
+    if subscriber is None or not subscriber.can_sign_in:
         return None
     message = sign_in_email(subscriber)
     return queue_email(
@@ -223,3 +255,29 @@ def use_sign_in_link(session: Session, token: str, now: datetime) -> Subscriber:
     subscriber.last_sign_in_at = now
     session.flush()
     return subscriber
+
+
+def pause_bounced_subscriber(session: Session, address: str, now: datetime) -> None:
+    """Stop the alerts of the subscriber at a just-suppressed address (flush only).
+
+    Called by the outbox in the transaction that suppresses the address; what it follows
+    is kept, so alerts resume as they were.
+    """
+    session.execute(
+        update(Subscriber)
+        .where(Subscriber.email == address, Subscriber.bounced_at.is_(None))
+        .values(bounced_at=now)
+    )
+
+
+def resume_after_bounces(session: Session, subscriber: Subscriber) -> bool:
+    """Resume the alerts of a subscriber paused by bounces, once mail to it is allowed again.
+
+    Called when the subscriber opens an emailed link: the mailbox works, and the admin has
+    lifted the suppression. Return True when alerts resumed.
+    """
+    if subscriber.bounced_at is None or is_suppressed(session, subscriber.email):
+        return False
+    subscriber.bounced_at = None
+    session.flush()
+    return True

@@ -9,8 +9,6 @@ DEFAULTS = {
     "ALERTS_CONFIRM_MAX_AGE": 3 * 24 * 3600,
     "ALERTS_SIGN_IN_MAX_AGE": 3600,
     "ALERTS_UNSUBSCRIBE_MAX_AGE": 400 * 24 * 3600,
-    # The mailbox named in List-Unsubscribe; empty: "unsubscribe@" the MAIL_FROM domain.
-    "ALERTS_UNSUBSCRIBE_MAILTO": "",
     # Sign-up and sign-in link requests per client address, and per email address (so nobody
     # can flood someone's mailbox from many addresses).
     "ALERTS_SIGN_UP_RATE_LIMIT": "5 per minute;30 per hour",

@@ -8,6 +8,7 @@ emailed link into a session key of their own, never Flask-Login.
 from flask import (
     Blueprint,
     current_app,
+    flash,
     redirect,
     render_template,
     request,
@@ -17,14 +18,17 @@ from flask import (
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from tradeportal.alerts.groups import bilingual_label, group_choices, group_label, legacy_groups
 from tradeportal.alerts.models import Frequency, Language, Subscriber
 from tradeportal.alerts.schemas import SignInInput, SubscribeInput, follows_of
 from tradeportal.alerts.services import (
     TooManySubscriptions,
     confirm_subscription,
+    current_follows,
     describe_follow,
     request_sign_in,
     request_subscription,
+    resume_after_bounces,
     subscriber_for_session,
     unsubscribe_all,
     use_sign_in_link,
@@ -42,7 +46,6 @@ from tradeportal.auth.access import no_store
 from tradeportal.auth.extension import csrf, limiter
 from tradeportal.auth.queries import normalise_email
 from tradeportal.auth.views import form_messages
-from tradeportal.content.registry import CONTENT_TYPES
 from tradeportal.countries.models import Country
 from tradeportal.db import db, utcnow
 from tradeportal.errors import render_error
@@ -50,6 +53,9 @@ from tradeportal.errors import render_error
 bp = Blueprint("alerts", __name__)  # its CLI group is `flask alerts`
 bp.record_once(lambda state: apply_defaults(state.app))
 bp.after_request(no_store)  # pages for one subscriber, links with secrets in them
+# The labels of content groups, for the forms and the emails (rendered by the worker too).
+bp.add_app_template_global(group_label, "content_group_label")
+bp.add_app_template_global(bilingual_label, "content_group_bilingual")
 
 SESSION_KEY = "alerts_subscriber"
 INVALID_LINK = "This link is not valid: it was not sent by this portal or it was altered."
@@ -104,8 +110,23 @@ def sign_out_subscriber() -> None:
 
 
 def prefill_args() -> dict[str, str]:
-    """Return what a product or country page asked to follow (?hs=0901.21, ?country=GBR)."""
-    return {key: request.args[key][:40] for key in PREFILL_PARAMETERS if request.args.get(key, "")}
+    """Return what a product or country page asked to follow (?hs=0901.21, ?country=GBR).
+
+    ``type`` may be an old content-type name (``?type=tariff-lines``): its group is chosen.
+    """
+    found = {key: request.args[key][:40] for key in PREFILL_PARAMETERS if request.args.get(key)}
+    if "type" in found:
+        groups = legacy_groups(found.pop("type"))
+        if groups:
+            found["type"] = groups[0]
+    return found
+
+
+def prefill_values() -> dict[str, str | None]:
+    """Return the follow form's values from the prefill parameters."""
+    prefill = prefill_args()
+    values = {"hs": prefill.get("hs"), "market": prefill.get("market")}
+    return values | {"country": prefill.get("country"), "content_type": prefill.get("type")}
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -113,14 +134,10 @@ def country_choices() -> list[tuple[str, str]]:
     return [(iso3, f"{name} ({iso3})") for iso3, name in rows]
 
 
-def content_type_choices() -> list[tuple[str, str]]:
-    return sorted((name, f"{name.replace('-', ' ').capitalize()}") for name in CONTENT_TYPES)
-
-
 def form_choices() -> dict:
     return {
         "countries": country_choices(),
-        "content_types": content_type_choices(),
+        "content_types": group_choices(),
         "languages": list(Language),
         "frequencies": list(Frequency),
     }
@@ -139,12 +156,11 @@ def link_error(error: Exception, expired_message: str):
 @bp.get("/alerts/subscribe")
 def subscribe_form():
     """Show the sign-up form, prefilled from the page the visitor came from."""
-    prefill = prefill_args()
     if current_subscriber() is not None:
-        return redirect(url_for("alerts.preferences", **prefill))
-    values = {"hs": prefill.get("hs"), "market": prefill.get("market")}
-    values |= {"country": prefill.get("country"), "content_type": prefill.get("type")}
-    return render_template("alerts/subscribe.html", values=values, errors={}, **form_choices())
+        return redirect(url_for("alerts.preferences", **prefill_args()))
+    return render_template(
+        "alerts/subscribe.html", values=prefill_values(), errors={}, **form_choices()
+    )
 
 
 @bp.post("/alerts/subscribe")
@@ -177,7 +193,7 @@ def confirm(token: str):
         follow_request = read_confirm_token(token)
     except (InvalidLink, ExpiredLink) as error:
         return link_error(error, "This confirmation link has expired. Sign up again.")
-    follows = [describe_follow(*follow) for follow in follow_request.follows]
+    follows = [describe_follow(*follow) for follow in current_follows(follow_request.follows)]
     return render_template(
         "alerts/confirm.html", token=token, request_=follow_request, follows=follows
     )
@@ -238,13 +254,20 @@ def signed_in(token: str):
 
 @bp.post("/alerts/sign-in/<token>")
 def signed_in_post(token: str):
-    """Open the preference centre with a sign-in link; each link works once."""
+    """Open the preference centre with a sign-in link; each link works once.
+
+    The link arrived, so alerts paused by bounces resume if the address is no longer
+    suppressed.
+    """
     try:
         subscriber = use_sign_in_link(db.session, token, utcnow())
     except (InvalidLink, ExpiredLink) as error:
         db.session.rollback()
         return link_error(error, "This sign-in link has expired or was used. Ask for a new one.")
+    resumed = resume_after_bounces(db.session, subscriber)
     db.session.commit()
+    if resumed:
+        flash("Mail reaches your address again: your alerts are back on.")
     session.pop(SESSION_KEY, None)
     sign_in_subscriber(subscriber)
     return redirect(url_for("alerts.preferences"))

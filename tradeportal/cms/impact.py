@@ -155,7 +155,14 @@ def impact_of(
     """Describe what publishing ``after`` over ``before`` touches."""
     prefixes = hs_prefixes_named(content_type, before, after)
     countries = countries_named(content_type, before, after)
-    change = {"content_type": content_type.name, "hs_prefixes": prefixes, "countries": countries}
+    change = {
+        "content_type": content_type.name,
+        "hs_prefixes": prefixes,
+        "countries": countries,
+        # The record itself: a page reaches news or events followers by its kind.
+        "before": before,
+        "after": after,
+    }
     audience = sum(counter(session, change) for counter in AUDIENCE_COUNTERS)
     return Impact(
         [prefix_reach(prefix, day, home_country) for prefix in prefixes],

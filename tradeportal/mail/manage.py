@@ -71,6 +71,7 @@ def unsuppress(suppression_id: int):
     db.session.commit()
     flash(
         f"{suppression.address} can receive mail again. Failed emails to it are not "
-        "resent on their own: retry the ones that matter."
+        "resent on their own: retry the ones that matter. Alerts to it resume when its "
+        "subscriber signs in again with an emailed link."
     )
     return redirect(url_for("mail_admin.index"))

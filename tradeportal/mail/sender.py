@@ -13,10 +13,11 @@ import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.errors import MessageError
-from email.message import EmailMessage
+from email.message import Message
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from tradeportal.db import utcnow
@@ -69,7 +70,7 @@ class _Outgoing:
     id: int
     to_address: str
     attempts: int
-    message: EmailMessage | None
+    message: Message | None
     unbuildable: str | None = None  # why no message could be built from the row
 
 
@@ -286,6 +287,26 @@ class _Pass:
             self.report.lost_claims += 1
 
 
+@cache
+def _marking(names: tuple[str, ...]):
+    """Build, once per set of columns, the fenced UPDATE that marks one claimed row.
+
+    Marking runs once per message: building the statement anew each time cost more than
+    the UPDATE and its commit (bench/mail_delivery.py).
+    """
+    table = OutboundEmail.__table__
+    return (
+        update(table)
+        .where(
+            table.c.id == bindparam("mark_id"),
+            table.c.status == bindparam("mark_sending"),
+            table.c.claimed_by == bindparam("mark_worker"),
+            table.c.claimed_at == bindparam("mark_claimed_at"),
+        )
+        .values({name: bindparam(f"new_{name}") for name in names})
+    )
+
+
 def mark_claimed(
     session: Session, email_id: int, values: dict, *, worker_id: str, claimed_at: datetime
 ) -> bool:
@@ -297,17 +318,14 @@ def mark_claimed(
     values = dict(values)
     if values.get("last_error"):
         values["last_error"] = values["last_error"][:1000]
-    result = session.execute(
-        update(OutboundEmail)
-        .where(
-            OutboundEmail.id == email_id,
-            OutboundEmail.status == MailStatus.SENDING,
-            OutboundEmail.claimed_by == worker_id,
-            OutboundEmail.claimed_at == claimed_at,
-        )
-        .values(**values),
-        execution_options={"synchronize_session": False},
-    )
+    names = tuple(sorted(values))
+    parameters = {f"new_{name}": values[name] for name in names} | {
+        "mark_id": email_id,
+        "mark_sending": MailStatus.SENDING,
+        "mark_worker": worker_id,
+        "mark_claimed_at": claimed_at,
+    }
+    result = session.execute(_marking(names), parameters)
     return result.rowcount == 1
 
 

@@ -1,5 +1,6 @@
 """Writes on the outbox besides queuing: bounces, suppressions, retries (flush, never commit)."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -16,10 +17,26 @@ class MailRuleError(Exception):
     """An admin action that does not apply to this email or address."""
 
 
+# Areas keeping state about an address (the alerts area's subscribers) register here; each
+# is called with (session, address, when) in the transaction that suppresses it.
+SuppressionListener = Callable[[Session, str, datetime], None]
+SUPPRESSION_LISTENERS: list[SuppressionListener] = []
+
+
+def on_address_suppressed(listener: SuppressionListener) -> SuppressionListener:
+    """Register ``listener`` to run when an address is suppressed (flush only, no commit)."""
+    if listener not in SUPPRESSION_LISTENERS:
+        SUPPRESSION_LISTENERS.append(listener)
+    return listener
+
+
 def record_hard_bounce(
     session: Session, address: str, reason: str, *, limit: int, now: datetime | None = None
 ) -> MailSuppression:
-    """Count one permanent refusal of ``address``; at ``limit`` bounces suppress it."""
+    """Count one permanent refusal of ``address``; at ``limit`` bounces suppress it.
+
+    The bounce that suppresses the address tells the registered listeners, once.
+    """
     now = now or utcnow()
     values = {"reason": reason[:1000], "last_bounce_at": now}
     # Counted in SQL, so two senders bouncing the same address at once both count.
@@ -35,7 +52,7 @@ def record_hard_bounce(
                 session.add(MailSuppression(address=address, hard_bounces=1, **values))
         except IntegrityError:  # another sender recorded this address's first bounce
             return record_hard_bounce(session, address, reason, limit=limit, now=now)
-    session.execute(
+    suppressed = session.execute(
         update(MailSuppression)
         .where(
             MailSuppression.address == address,
@@ -44,7 +61,10 @@ def record_hard_bounce(
         )
         .values(suppressed_at=now),
         execution_options={"synchronize_session": False},
-    )
+    ).rowcount
+    if suppressed:
+        for listener in SUPPRESSION_LISTENERS:
+            listener(session, address, now)
     suppression = session.scalar(select(MailSuppression).where(MailSuppression.address == address))
     session.refresh(suppression)
     return suppression
@@ -99,7 +119,11 @@ def retry_email(session: Session, actor, email: OutboundEmail) -> None:
 
 
 def unsuppress_address(session: Session, actor, suppression: MailSuppression) -> None:
-    """Allow mail to an address again, with its bounce count cleared."""
+    """Allow mail to an address again, with its bounce count cleared.
+
+    Listeners are not told: whoever paused on the suppression resumes only on proof that
+    mail arrives (an alerts subscriber opens a freshly emailed link).
+    """
     if not suppression.is_suppressed:
         raise MailRuleError(f"{suppression.address} is not suppressed.")
     bounces = suppression.hard_bounces
