@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from tradeportal.calculator.evaluate import Basis, evaluate_rate, quantity_in
+from tradeportal.calculator.service import preference_is_better
 from tradeportal.tariffs.rates import parse_rate
 
 DAY = date(2026, 3, 1)
@@ -111,6 +112,30 @@ def test_limit_not_applied_without_the_quantity_it_needs():
     assert not result.complete
     assert result.amount == Decimal(45)
     assert "minimum or maximum could not be applied" in result.problems[-1]
+    # 45 is the main duty before a maximum that may lower it: not a lower bound.
+    assert not result.lower_bound
+
+
+def test_an_unapplied_minimum_still_leaves_a_lower_bound():
+    result = run("4.50% MIN 0.30 EUR / item", currency="EUR")
+    assert not result.complete and result.amount == Decimal(45)
+    assert result.lower_bound
+
+
+def test_a_preference_never_beats_an_mfn_whose_maximum_is_unknown():
+    # 20% MAX 1 EUR / 100 kg on 1,000 EUR without the weight: 200 EUR before the cap, but
+    # 100 kg would pay 1 EUR. A complete 5% preference (50 EUR) may cost more than MFN.
+    capped = run("20% MAX 1.00 EUR / 100 kg", currency="EUR")
+    assert (capped.complete, capped.amount, capped.lower_bound) == (False, Decimal(200), False)
+    assert not preference_is_better(Decimal(50), capped)
+    # An MFN missing only a specific part is at least its computed part.
+    partial = run("10% + 2.00 EUR / 100 kg", currency="EUR")
+    assert not partial.complete and partial.lower_bound
+    assert preference_is_better(partial.amount, partial)  # equal to a lower bound: not worse
+    assert not preference_is_better(partial.amount + 1, partial)
+    complete = run("6%")
+    assert not preference_is_better(complete.amount, complete)  # equal: nothing gained
+    assert preference_is_better(complete.amount - 1, complete)
 
 
 @pytest.mark.parametrize(

@@ -71,6 +71,9 @@ class Evaluation:
 
     amount: Decimal = Decimal(0)
     complete: bool = True
+    # When incomplete: whether the true duty is at least ``amount``. Every part adds and a
+    # minimum only raises, but a maximum that could not be applied may lower it.
+    lower_bound: bool = True
     steps: list[Step] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -133,6 +136,7 @@ def _evaluate_duty(duty: Duty, basis: Basis, label: str, result: Evaluation) -> 
         high = _evaluate_part(duty.maximum, basis, f"{label}, maximum", result)
     if not result.complete:
         result.amount = main
+        result.lower_bound = not duty.maximum
         result.problems.append(
             f"{label}: the minimum or maximum could not be applied; "
             + (

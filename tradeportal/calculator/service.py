@@ -156,17 +156,18 @@ def _duties(
     best = min(
         (duty for duty in preferences if duty.complete), key=lambda d: d.amount, default=None
     )
-    # An incomplete MFN amount is a lower bound (every part is positive): a preference at
-    # or under it is never worse. Equal to a complete MFN, claiming it gains nothing.
-    better = best is not None and (
-        best.amount < mfn.amount if mfn.complete else best.amount <= mfn.amount
-    )
+    better = best is not None and preference_is_better(best.amount, mfn_eval)
     applied = best if better else mfn
     applied.applied = True
     if better:
         saving = f"saves {money(mfn.amount - best.amount, basis.currency)} against MFN"
         formula = f"{best.rate_text} under the {best.agreement}; " + (
             saving if mfn.complete else "MFN could not be fully computed"
+        )
+    elif best is not None and not mfn_eval.complete and not mfn_eval.lower_bound:
+        formula = (
+            "MFN: its maximum could not be applied, so whether the preference is lower "
+            "cannot be told; give what the maximum needs (see the problems)"
         )
     elif best is not None:
         formula = "MFN: the preference gives no lower duty, so there is no need to claim it"
@@ -177,6 +178,17 @@ def _duties(
     calc.steps.append(Step("Duty applied", formula, applied.amount, basis.currency))
     calc.duty = applied.amount
     return _Applied(applied.amount, applied.complete)
+
+
+def preference_is_better(preference: Decimal, mfn: Evaluation) -> bool:
+    """Tell whether a complete preferential duty is surely lower than MFN.
+
+    Equal to a complete MFN, claiming it gains nothing. An incomplete MFN amount is
+    compared only when it is a lower bound of the true MFN duty.
+    """
+    if mfn.complete:
+        return preference < mfn.amount
+    return mfn.lower_bound and preference <= mfn.amount
 
 
 def _preferences(
