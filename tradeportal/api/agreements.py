@@ -28,7 +28,7 @@ from tradeportal.api.core import (
     slice_page,
     unprocessable,
 )
-from tradeportal.api.params import HsCodeText, as_of, iso3
+from tradeportal.api.params import as_of, iso3
 from tradeportal.api.schemas.agreements import (
     OriginRuleSetSchema,
     PreferenceSchemeDetailSchema,
@@ -36,6 +36,7 @@ from tradeportal.api.schemas.agreements import (
     TradeAgreementDetailSchema,
     TradeAgreementSchema,
 )
+from tradeportal.content.fields import HsCodeText
 from tradeportal.countries.queries import country_exists
 from tradeportal.db import db
 from tradeportal.validity import today

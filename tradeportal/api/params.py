@@ -5,7 +5,6 @@ import re
 from marshmallow import ValidationError, fields
 
 from tradeportal.api.core import PageQuery, QuerySchema
-from tradeportal.hs.codes import InvalidHSCode, normalise_hs_code
 from tradeportal.validity import InvalidDate, parse_as_of
 
 ISO3 = re.compile(r"[A-Za-z]{3}")
@@ -44,16 +43,6 @@ def iso3(description: str) -> Iso3:
         load_default=None,
         metadata={"pattern": "^[A-Za-z]{3}$", "example": "GBR", "description": description},
     )
-
-
-class HsCodeText(fields.String):
-    """An HS code in any spelling the pages accept; loaded as its digits."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            return normalise_hs_code(super()._deserialize(value, attr, data, **kwargs)).digits
-        except InvalidHSCode as error:
-            raise ValidationError(" ".join(filter(None, (error.message, error.hint)))) from None
 
 
 class EditionName(fields.String):

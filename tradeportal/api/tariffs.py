@@ -11,12 +11,12 @@ from tradeportal.api.core import (
     paged,
     slice_page,
 )
-from tradeportal.api.params import HsCodeText
 from tradeportal.api.schemas.tariffs import (
     TariffLineSchema,
     TariffScheduleDetailSchema,
     TariffScheduleSchema,
 )
+from tradeportal.content.fields import HsCodeText
 from tradeportal.tariffs.queries import all_schedules, chapter_counts, get_schedule, schedule_lines
 from tradeportal.tariffs.schemas import SCHEDULE_CODE
 

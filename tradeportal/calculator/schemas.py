@@ -12,8 +12,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validates_sc
 
 from tradeportal.calculator.evaluate import CENT, INPUT_UNITS, WIDE
 from tradeportal.calculator.results import CIF, FOB, CalculationParams
-from tradeportal.content.fields import CountryCode, IsoDate
-from tradeportal.hs.codes import InvalidHSCode, normalise_hs_code
+from tradeportal.content.fields import CountryCode, HsCodeText, IsoDate
 
 CURRENCY = re.compile(r"[A-Z]{3}")
 MAX_AMOUNT = Decimal("1e12")  # a trillion: more is a typo, and keeps every sum exact
@@ -23,17 +22,6 @@ MAX_EXCHANGE_RATE = Decimal("1e6")
 SMALLEST = Decimal("0.000001")
 MAX_NUMBER_LENGTH = 30
 BASES = (CIF, FOB)
-
-
-class HsCode(fields.Field):
-    """An HS code or national tariff line in any accepted spelling; loaded as digits."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            code = normalise_hs_code(value)
-        except InvalidHSCode as error:
-            raise ValidationError(" ".join(filter(None, [error.message, error.hint]))) from None
-        return code.digits
 
 
 class Country(CountryCode):
@@ -85,7 +73,7 @@ class Amount(fields.Decimal):
 class CalculationInput(Schema):
     """A shipment to compute, from a form or a JSON body."""
 
-    code = HsCode(required=True)
+    code = HsCodeText(required=True)
     market = Country(required=True)
     origin = Country(load_default=None)
     value = Amount(minimum=CENT, maximum=MAX_AMOUNT, required=True)

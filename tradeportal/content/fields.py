@@ -10,7 +10,7 @@ from datetime import date
 from marshmallow import Schema, ValidationError, fields
 
 from tradeportal.countries.queries import country_exists, is_iso3_shape, iso3_codes
-from tradeportal.hs.codes import InvalidHSCode
+from tradeportal.hs.codes import InvalidHSCode, normalise_hs_code
 from tradeportal.hs.prefixes import normalise_prefix
 from tradeportal.validity import EARLIEST_DATE, ISO_DATE, LATEST_DATE
 
@@ -121,6 +121,16 @@ class HsPrefix(fields.Field):
             return normalise_prefix(value)
         except InvalidHSCode as error:
             raise ValidationError(f"{value!r} is not an HS prefix: {error.message}") from None
+
+
+class HsCodeText(fields.String):
+    """An HS code or national line in any spelling the pages accept; loaded as digits."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return normalise_hs_code(super()._deserialize(value, attr, data, **kwargs)).digits
+        except InvalidHSCode as error:
+            raise ValidationError(" ".join(filter(None, (error.message, error.hint)))) from None
 
 
 class SemicolonList(fields.List):
