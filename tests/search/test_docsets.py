@@ -7,10 +7,17 @@ from whoosh import query as wq
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
-from tradeportal.search.docsets import FoundDocuments, count_matching, doc_ids, term_ids
+from tradeportal.search.docsets import FoundDocuments, doc_ids, matching_documents, term_ids
 from tradeportal.search.extension import search_store
 from tradeportal.search.query import build_query, matching_part, split_units, unit_query
-from tradeportal.search.results import SearchParams, run_search
+from tradeportal.search.results import (
+    SearchParams,
+    _allowed,
+    _facet_counts,
+    _facets_spec,
+    _run,
+    _whoosh_facet_counts,
+)
 
 WORDS = [
     "coffee",
@@ -38,8 +45,8 @@ def test_the_documents_found_are_those_whoosh_finds(shared_client, text):
         searcher = borrowed.searcher
         everything = set(range(searcher.doc_count_all()))
         some_words = build_query(units)
-        assert count_matching(searcher, some_words, everything) == len(
-            _whoosh_docs(searcher, some_words)
+        assert matching_documents(searcher, some_words, everything) == _whoosh_docs(
+            searcher, some_words
         )
         every_word = build_query(units, every_word=True)
         found = _whoosh_docs(searcher, matching_part(every_word))
@@ -53,20 +60,23 @@ def test_the_documents_found_are_those_whoosh_finds(shared_client, text):
             assert found >= expected
         else:
             assert found == expected
-        assert count_matching(searcher, matching_part(every_word), everything) == len(found)
+        assert matching_documents(searcher, matching_part(every_word), everything) == found
 
 
 @pytest.mark.parametrize("text", WORDS[:-1])
-def test_pruning_keeps_the_top_hits_of_full_scoring(shared_client, text):
-    # With facets every match is scored; without, blocks that cannot enter the top N
-    # are skipped. Same hits, same order, same total.
-    day = date.today()
-    with shared_client.application.app_context():
-        store = search_store()
-        full = run_search(store, SearchParams(text=text, day=day, page_size=10))
-        pruned = run_search(store, SearchParams(text=text, day=day, page_size=10, facets=False))
-    assert full.total == pruned.total > 0
-    assert [hit.key for hit in pruned.hits] == [hit.key for hit in full.hits]
+def test_pruning_and_set_facets_agree_with_whoosh_scoring_everything(shared_client, text):
+    # Whoosh's own collector scores every match (our weighting has a final step) and
+    # groups the hits for facets; the search skips blocks that cannot enter the top N
+    # and counts facets on sets. Same hits in the same order, same total, same facets.
+    params = SearchParams(text=text, day=date.today(), page_size=10)
+    q = build_query(split_units(text), every_word=True)
+    with shared_client.application.app_context(), search_store().searcher() as borrowed:
+        allowed = _allowed(borrowed, params)
+        full = borrowed.searcher.search(q, filter=allowed, limit=10, groupedby=_facets_spec())
+        pruned, total, matched = _run(borrowed, q, params)
+        assert [hit["key"] for hit in pruned[:10]] == [hit["key"] for hit in full[:10]]
+        assert total == len(full) > 0
+        assert _facet_counts(borrowed, matched) == _whoosh_facet_counts(full)
 
 
 def _small_index():

@@ -42,6 +42,9 @@ _INDEX_NAME = re.compile(r"ix-[0-9]{8}T[0-9]{6}-[0-9a-f]{8}")
 # Idle searchers kept per process: one per concurrent request thread is enough.
 _POOL_SIZE = 8
 _MEMO_SIZE = 64
+# Answers as large as the index (a set of document numbers: ~5 MB at 100,000 documents)
+# are kept for fewer keys, so dates and filters chosen by a client cannot fill memory.
+_LARGE_MEMO_SIZE = 4
 
 
 class IndexUnavailable(RuntimeError):
@@ -91,17 +94,21 @@ class _Borrowed:
     # Answers that stay true as long as this searcher's view of the index does, such as
     # the documents in force on a day (costly: a range query over every document).
     memo: dict = field(default_factory=dict)
+    large_memo: dict = field(default_factory=dict)
 
     @property
     def generation(self) -> tuple[str, int]:
         return self.name, self.searcher.reader().generation()
 
-    def remember(self, key, compute):
-        if key not in self.memo:
-            if len(self.memo) >= _MEMO_SIZE:
-                self.memo.pop(next(iter(self.memo)))
-            self.memo[key] = compute()
-        return self.memo[key]
+    def remember(self, key, compute, *, large: bool = False):
+        """Return ``compute()``, computed once per key while this searcher lives (the
+        oldest key is forgotten first; ``large`` answers have a smaller store)."""
+        memo, size = (self.large_memo, _LARGE_MEMO_SIZE) if large else (self.memo, _MEMO_SIZE)
+        if key not in memo:
+            if len(memo) >= size:
+                memo.pop(next(iter(memo)))
+            memo[key] = compute()
+        return memo[key]
 
 
 class IndexStore:

@@ -85,7 +85,9 @@ class FoundDocuments(wq.WrappingQuery):
 
     def __init__(self, child):
         super().__init__(child)
-        self._found: dict[int, list[int]] = {}  # per segment reader, this query's life
+        # Per segment reader, for this query's life; the reader is kept with its answer so
+        # its id cannot be reused by another reader meanwhile.
+        self._found: dict[int, tuple[object, list[int]]] = {}
 
     def __eq__(self, other):
         return other.__class__ is self.__class__ and self.child == other.child
@@ -102,18 +104,33 @@ class FoundDocuments(wq.WrappingQuery):
     def _sorted_ids(self, searcher) -> list[int]:
         reader = searcher.reader()
         if id(reader) not in self._found:
-            self._found[id(reader)] = sorted(doc_ids(searcher, self.child))
-        return self._found[id(reader)]
+            self._found[id(reader)] = (reader, sorted(doc_ids(searcher, self.child)))
+        return self._found[id(reader)][1]
 
     def matcher(self, searcher, context=None):
         ids = self._sorted_ids(searcher)
         return _Unscored(ids) if ids else NullMatcher()
 
 
-def count_matching(searcher, q, allowed: set[int]) -> int:
-    """Count the documents of ``q`` (top searcher) that are in ``allowed``."""
-    total = 0
+def _global(ids: set[int], offset: int) -> set[int]:
+    return ids if not offset else {docnum + offset for docnum in ids}
+
+
+def matching_documents(searcher, q, allowed: set[int]) -> set[int]:
+    """Return the documents of ``q`` (top searcher numbers) that are in ``allowed``."""
+    found: set[int] = set()
     for leaf, offset in searcher.leaf_searchers():
-        ids = doc_ids(leaf, q)
-        total += len((ids if not offset else {docnum + offset for docnum in ids}) & allowed)
-    return total
+        found |= _global(doc_ids(leaf, q), offset) & allowed
+    return found
+
+
+def facet_documents(searcher, fieldname: str) -> dict[str, set[int]]:
+    """Return the documents of each value of a keyword field (top searcher numbers)."""
+    documents: dict[str, set[int]] = {}
+    for leaf, offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        for value in reader.lexicon(fieldname):
+            text = value.decode("utf-8")
+            ids = _global(term_ids(reader, fieldname, text), offset)
+            documents.setdefault(text, set()).update(ids)
+    return documents

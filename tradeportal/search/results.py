@@ -22,7 +22,7 @@ from whoosh.idsets import BitSet
 from tradeportal.hs.codes import format_code
 from tradeportal.search.analysis import fold
 from tradeportal.search.backend import IndexStore
-from tradeportal.search.docsets import count_matching
+from tradeportal.search.docsets import facet_documents, matching_documents
 from tradeportal.search.highlight import highlight, snippet
 from tradeportal.search.query import (
     Unit,
@@ -120,16 +120,39 @@ def _facets_spec():
     }
 
 
-def _facet_values(results, selected: dict[str, str]) -> dict[str, list[FacetValue]]:
+def _whoosh_facet_counts(results) -> dict[str, dict[str, int]]:
+    """Read the counts of a search run with ``groupedby=_facets_spec()``."""
+    counts: dict[str, dict[str, int]] = {}
+    for name in FACET_FIELDS:
+        counts[name] = {
+            key.decode("utf-8") if isinstance(key, bytes) else str(key): count
+            for key, count in results.groups(name).items()
+            if key is not None
+        }
+    return counts
+
+
+def _facet_counts(borrowed, matched: set[int]) -> dict[str, dict[str, int]]:
+    """Count each facet value among the matched documents: one set intersection each.
+
+    The documents of every facet value are read once per searcher; grouping the scored
+    hits instead meant scoring every match.
+    """
+    counts: dict[str, dict[str, int]] = {}
+    for name in FACET_FIELDS:
+        documents = borrowed.remember(
+            ("facet", name), lambda name=name: facet_documents(borrowed.searcher, name)
+        )
+        counts[name] = {value: n for value, docs in documents.items() if (n := len(matched & docs))}
+    return counts
+
+
+def _facet_values(
+    counts: dict[str, dict[str, int]], selected: dict[str, str]
+) -> dict[str, list[FacetValue]]:
     facets = {}
     for name in FACET_FIELDS:
-        counts = {}
-        for key, count in results.groups(name).items():
-            if key is None:
-                continue
-            value = key.decode("utf-8") if isinstance(key, bytes) else str(key)
-            counts[value] = count
-        ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        ordered = sorted(counts.get(name, {}).items(), key=lambda item: (-item[1], item[0]))
         facets[name] = [
             FacetValue(value, count, selected.get(name) == value) for value, count in ordered
         ]
@@ -175,7 +198,7 @@ def _allowed(borrowed, params: SearchParams) -> set[int]:
             allowed.intersection_update(searcher.docs_for_query(wq.And(terms)))
         return allowed
 
-    return borrowed.remember(key, compute)
+    return borrowed.remember(key, compute, large=True)
 
 
 def _matched_refs(stored_refs: list[str], units: list[Unit]) -> list[str]:
@@ -229,27 +252,26 @@ class _BoundedTopCollector(collectors.TopCollector):
 
 
 def _run(borrowed, q, params: SearchParams):
-    """Return the results and how many documents matched."""
+    """Return the results, how many documents matched, and the matched documents (or
+    the facet counts, for a code listing)."""
     limit = min(params.page, params.max_pages) * params.page_size
     allowed = _allowed(borrowed, params)
     if not allowed:
         # Whoosh reads an empty filter as "no filter": let through nothing explicitly
         # (no document number is negative).
         allowed = {-1}
-    if params.code_prefix or params.facets:
-        # Facets count every match, so everything is scored anyway.
-        options = dict(filter=allowed, limit=limit)
+    if params.code_prefix:
+        options = dict(filter=allowed, limit=limit, sortedby="code")
         if params.facets:
             options["groupedby"] = _facets_spec()
-        if params.code_prefix:
-            options["sortedby"] = "code"
         results = borrowed.searcher.search(q, **options)
-        return results, len(results)
+        return results, len(results), _whoosh_facet_counts(results) if params.facets else {}
     # By score; equal scores are ordered by the weight's tie-break. The collector skips
     # what cannot enter the top N, so it does not count: sets of document numbers do.
     collector = collectors.FilterCollector(_BoundedTopCollector(limit=limit), allow=allowed)
     borrowed.searcher.search_with_collector(q, collector)
-    return collector.results(), count_matching(borrowed.searcher, matching_part(q), allowed)
+    matched = matching_documents(borrowed.searcher, matching_part(q), allowed)
+    return collector.results(), len(matched), matched
 
 
 def _word_results(borrowed, units: list[Unit], params: SearchParams, outcome: SearchResults):
@@ -291,10 +313,11 @@ def run_search(store: IndexStore, params: SearchParams) -> SearchResults:
                 return outcome
             outcome.language = guess_language(params.text, borrowed.searcher)
             found, units = _word_results(borrowed, units, params, outcome)
-        results, outcome.total = found
+        results, outcome.total, matched = found
         outcome.pages = min(math.ceil(outcome.total / params.page_size), params.max_pages)
         if params.facets:
-            outcome.facets = _facet_values(results, params.filters)
+            counts = matched if params.code_prefix else _facet_counts(borrowed, matched)
+            outcome.facets = _facet_values(counts, params.filters)
         start = (params.page - 1) * params.page_size
         terms = query_terms(units)
         outcome.hits = [
