@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from markupsafe import Markup
-from whoosh import collectors, sorting
+from whoosh import collectors
 from whoosh import query as wq
 from whoosh.idsets import BitSet
 
@@ -111,25 +111,6 @@ class SearchResults:
     @property
     def product_hits(self) -> list[Hit]:
         return [hit for hit in self.hits if hit.doc_type in PRODUCT_TYPES]
-
-
-def _facets_spec():
-    return {
-        name: sorting.FieldFacet(name, allow_overlap=True, maptype=sorting.Count)
-        for name in FACET_FIELDS
-    }
-
-
-def _whoosh_facet_counts(results) -> dict[str, dict[str, int]]:
-    """Read the counts of a search run with ``groupedby=_facets_spec()``."""
-    counts: dict[str, dict[str, int]] = {}
-    for name in FACET_FIELDS:
-        counts[name] = {
-            key.decode("utf-8") if isinstance(key, bytes) else str(key): count
-            for key, count in results.groups(name).items()
-            if key is not None
-        }
-    return counts
 
 
 def _facet_counts(borrowed, matched: set[int]) -> dict[str, dict[str, int]]:
@@ -252,8 +233,7 @@ class _BoundedTopCollector(collectors.TopCollector):
 
 
 def _run(borrowed, q, params: SearchParams):
-    """Return the results, how many documents matched, and the matched documents (or
-    the facet counts, for a code listing)."""
+    """Return the results (one page's worth), and the documents that matched."""
     limit = min(params.page, params.max_pages) * params.page_size
     allowed = _allowed(borrowed, params)
     if not allowed:
@@ -261,17 +241,14 @@ def _run(borrowed, q, params: SearchParams):
         # (no document number is negative).
         allowed = {-1}
     if params.code_prefix:
-        options = dict(filter=allowed, limit=limit, sortedby="code")
-        if params.facets:
-            options["groupedby"] = _facets_spec()
-        results = borrowed.searcher.search(q, **options)
-        return results, len(results), _whoosh_facet_counts(results) if params.facets else {}
-    # By score; equal scores are ordered by the weight's tie-break. The collector skips
-    # what cannot enter the top N, so it does not count: sets of document numbers do.
-    collector = collectors.FilterCollector(_BoundedTopCollector(limit=limit), allow=allowed)
-    borrowed.searcher.search_with_collector(q, collector)
-    matched = matching_documents(borrowed.searcher, matching_part(q), allowed)
-    return collector.results(), len(matched), matched
+        results = borrowed.searcher.search(q, filter=allowed, limit=limit, sortedby="code")
+    else:
+        # By score; equal scores are ordered by the weight's tie-break. The collector
+        # skips what cannot enter the top N, so it does not count: sets of documents do.
+        collector = collectors.FilterCollector(_BoundedTopCollector(limit=limit), allow=allowed)
+        borrowed.searcher.search_with_collector(q, collector)
+        results = collector.results()
+    return results, matching_documents(borrowed.searcher, matching_part(q), allowed)
 
 
 def _word_results(borrowed, units: list[Unit], params: SearchParams, outcome: SearchResults):
@@ -292,9 +269,9 @@ def _word_results(borrowed, units: list[Unit], params: SearchParams, outcome: Se
             continue
         tried.append(q)
         found = _run(borrowed, q, params)
-        if best is None or found[1] > best[0][1]:
+        if best is None or len(found[1]) > len(best[0][1]):
             best = (found, is_fuzzy)
-        if found[1] >= params.few_hits:
+        if len(found[1]) >= params.few_hits:
             break
     found, outcome.fuzzy = best
     return found, units + (corrected or []) if outcome.fuzzy else units
@@ -313,11 +290,11 @@ def run_search(store: IndexStore, params: SearchParams) -> SearchResults:
                 return outcome
             outcome.language = guess_language(params.text, borrowed.searcher)
             found, units = _word_results(borrowed, units, params, outcome)
-        results, outcome.total, matched = found
+        results, matched = found
+        outcome.total = len(matched)
         outcome.pages = min(math.ceil(outcome.total / params.page_size), params.max_pages)
         if params.facets:
-            counts = matched if params.code_prefix else _facet_counts(borrowed, matched)
-            outcome.facets = _facet_values(counts, params.filters)
+            outcome.facets = _facet_values(_facet_counts(borrowed, matched), params.filters)
         start = (params.page - 1) * params.page_size
         terms = query_terms(units)
         outcome.hits = [
