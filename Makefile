@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help install install-dev run serve migrate seed test lint bench clean
+.PHONY: help install install-dev catalogs translations browser run serve migrate seed test lint bench clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -24,9 +24,23 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed ## Create .venv and install the portal
+install: $(VENV)/.installed catalogs ## Create .venv and install the portal
 
-install-dev: $(VENV)/.installed-dev ## Install the portal with the test and lint tools
+install-dev: $(VENV)/.installed-dev catalogs ## Install the portal with the test and lint tools
+
+# The compiled catalogs (.mo) are build output, never committed.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard tradeportal/translations/*/LC_MESSAGES/messages.po))
+
+catalogs: $(CATALOGS) ## Compile the translations of the interface
+
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel -q compile -i $< -o $@
+
+translations: $(VENV)/.installed ## Collect the interface strings and update the French catalog
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k N_ --no-location --sort-output \
+		-o tradeportal/translations/messages.pot .
+	$(BIN)/pybabel -q update -i tradeportal/translations/messages.pot -d tradeportal/translations \
+		--no-fuzzy-matching --ignore-obsolete
 
 migrate: install ## Bring the database schema up to date
 	$(FLASK) db upgrade
@@ -44,7 +58,18 @@ serve: ## Serve and run the worker, without installing or loading (after one `ma
 	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install-dev ## Install what the tests need and run every test
+# The browser tests drive Debian's chromium (Playwright's own browser download is not used).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends \
+		chromium fonts-dejavu-core
+
+browser: $(CHROMIUM) ## Install the browser the UI tests drive (Debian chromium)
+
+test: install-dev $(CHROMIUM) ## Install what the tests need and run every test
 	$(BIN)/pytest
 
 lint: install-dev ## Check style and common mistakes with ruff

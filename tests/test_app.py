@@ -102,3 +102,24 @@ def test_production_refuses_to_start_without_its_public_https_address(tmp_path):
         tmp_path, PRODUCTION=True, DATABASE_URL=database, PUBLIC_URL="https://trade.example.gov.mu"
     )
     assert app.config["PUBLIC_URL"] == "https://trade.example.gov.mu"
+
+
+def test_error_pages_and_the_home_page_speak_french(client):
+    response = client.get("/nowhere?lang=fr")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "<h1>Il n&#39;y a pas de page à cette adresse.</h1>" in page or (
+        "<h1>Il n'y a pas de page à cette adresse.</h1>" in page
+    )
+    assert "Erreur 404." in page
+    home = client.get("/?lang=fr").get_data(as_text=True)
+    assert "Trouvez tout ce qui s&#39;applique à votre produit" in home or (
+        "Trouvez tout ce qui s'applique à votre produit" in home
+    )
+    assert "Système harmonisé 2022" in home and "Chapitres 01–05" in home
+
+
+def test_the_home_search_box_suggests_like_the_header_one(client):
+    page = client.get("/").get_data(as_text=True)
+    assert 'list="q-suggestions" data-suggest="/search/suggest" autocomplete="off"' in page
+    assert '<datalist id="q-suggestions"></datalist>' in page

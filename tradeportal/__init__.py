@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from tradeportal.cms import manage_history  # noqa: F401  (routes of the cms blueprint)
     from tradeportal.countries import content as countries_content  # noqa: F401
     from tradeportal.countries import views as countries_views
+    from tradeportal.hs import sheet_views  # noqa: F401  (routes of the hs blueprint)
     from tradeportal.hs import views as hs_views
     from tradeportal.mail import manage as mail_manage
     from tradeportal.opendata import views as opendata_views
@@ -100,9 +101,10 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_web_hooks(app: Flask) -> None:
-    from tradeportal import errors, security, templating
+    from tradeportal import errors, i18n, security, templating
     from tradeportal.search import extension as search_extension
 
+    i18n.init_app(app)
     errors.register(app)
     security.register(app)
     templating.register(app)

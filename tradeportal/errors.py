@@ -3,23 +3,61 @@
 import logging
 
 from flask import Flask, render_template, request
+from flask_babel import gettext
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from tradeportal.i18n import N_, number
 
 logger = logging.getLogger(__name__)
 
+# English: the API says these too (tradeportal.api.http); pages translate them.
 MESSAGES = {
-    400: "The request could not be understood.",
-    404: "There is no page at this address.",
-    405: "This address does not accept that kind of request.",
-    413: "What you sent is too large.",
-    429: "Too many requests; please wait a moment and try again.",
-    500: "Something went wrong on our side. It has been logged; please try again later.",
+    400: N_("The request could not be understood."),
+    404: N_("There is no page at this address."),
+    405: N_("This address does not accept that kind of request."),
+    413: N_("What you sent is too large."),
+    429: N_("Too many requests; please wait a moment and try again."),
+    500: N_("Something went wrong on our side. It has been logged; please try again later."),
 }
+UNKNOWN_FAILURE = N_("The request could not be completed.")
 
 
-def render_error(status: int, message: str | None = None, **context):
-    """Render the shared error page with a status and a message for people."""
-    message = message or MESSAGES.get(status, "The request could not be completed.")
+def people_message(error) -> str:
+    """An error's message (an exception or a message string) in the language shown.
+
+    Errors and messages that carry ``template`` and ``values`` (an English message with
+    ``%(name)s`` placeholders, marked with ``N_``; see ``tradeportal.content.fields.Message``)
+    are translated before the values go in; others are looked up as they are, and stay
+    English when the catalog does not know them.
+    """
+    template = getattr(error, "template", None)
+    if template:
+        values = getattr(error, "values", None) or {}
+        return gettext(template, **{key: _shown(value) for key, value in values.items()})
+    message = str(error)
+    return gettext(message) if message else ""
+
+
+def _shown(value):
+    """A value of a message as the page reads it: nested messages translated, 10 000."""
+    if getattr(value, "template", None):
+        return people_message(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number(value)
+    return value
+
+
+def render_error(status: int, message: str | Exception | None = None, **context):
+    """Render the shared error page with a status and a message for people.
+
+    An English ``message`` the catalog knows (marked with ``N_`` or ``_l``) is shown in
+    the language of the page; an already translated one is shown as it is. Pass the
+    exception itself (``render_error(400, error)``) to translate a message with values.
+    """
+    if isinstance(message, Exception) or getattr(message, "template", None):
+        message = people_message(message)
+    else:
+        message = gettext(message or MESSAGES.get(status, UNKNOWN_FAILURE))
     return render_template("error.html", status=status, message=message, **context), status
 
 

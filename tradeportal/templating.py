@@ -4,9 +4,10 @@ import functools
 from collections.abc import Iterable
 
 from flask import Flask, request
+from flask_babel import gettext
 from markupsafe import Markup
 
-from tradeportal.hs.codes import LEVEL_NAMES, format_code
+from tradeportal.hs.codes import LEVEL_NAMES, LEVEL_TITLES, format_code, level_count
 from tradeportal.richtext import render_markdown
 from tradeportal.validity import today
 
@@ -41,17 +42,26 @@ def _rendered_options(choices: tuple[tuple[str, str], ...]) -> list[tuple[str, s
     return [(value, label, _OPTION.format(value, label)) for value, label in choices]
 
 
+def edition_title(edition) -> str:
+    """A nomenclature's title in the language shown ("Système harmonisé 2022").
+
+    Takes a tree, a nomenclature row or the title itself; titles the catalog does not
+    know (a national tariff's) are shown as stored.
+    """
+    title = edition if isinstance(edition, str) else getattr(edition, "title", "")
+    return gettext(title) if title else ""
+
+
 def register(app: Flask) -> None:
     app.add_template_global(select_options)
     app.add_template_filter(format_code, "code")
+    app.add_template_filter(edition_title)
     app.add_template_filter(render_markdown, "markdown")  # sanitised by nh3
     app.add_template_global(carried_args)
-    app.add_template_global(LEVEL_NAMES, "level_names")
+    app.add_template_global(LEVEL_NAMES, "level_names")  # English machine names
+    app.add_template_global(LEVEL_TITLES, "level_titles")  # "Heading" / "Position"
+    app.add_template_global(level_count)  # "3 headings" / "3 positions"
 
     @app.context_processor
     def dates():
         return {"today": today()}
-
-    @app.template_filter("plural")
-    def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-        return f"{count:,} {singular if count == 1 else (plural_form or singular + 's')}"

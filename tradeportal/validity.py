@@ -11,6 +11,8 @@ from flask import current_app
 from sqlalchemy import Date, or_
 from sqlalchemy.orm import Mapped, mapped_column
 
+from tradeportal.i18n import N_
+
 # Outside this range a date is a typo, not a query about the past or the future.
 EARLIEST_DATE = date(1950, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
@@ -19,7 +21,15 @@ ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class InvalidDate(ValueError):
-    """A user-supplied date that cannot be used."""
+    """A user-supplied date that cannot be used.
+
+    ``str(error)`` is English (the API); pages show it translated:
+    ``render_error(400, error)`` or ``tradeportal.errors.people_message(error)``.
+    """
+
+    def __init__(self, template: str, **values):
+        self.template, self.values = template, values
+        super().__init__(template % values if values else template)
 
 
 class ValidityMixin:
@@ -54,15 +64,17 @@ def parse_as_of(raw: str | None) -> date:
         return today()
     text = raw.strip()
     if not ISO_DATE.fullmatch(text):
-        raise InvalidDate("Dates are written YYYY-MM-DD, for example 2026-01-31.")
+        raise InvalidDate(N_("Dates are written YYYY-MM-DD, for example 2026-01-31."))
     try:
         day = date.fromisoformat(text)
     except ValueError:
         raise InvalidDate(
-            "That date does not exist. Dates are written YYYY-MM-DD, for example 2026-01-31."
+            N_("That date does not exist. Dates are written YYYY-MM-DD, for example 2026-01-31.")
         ) from None
     if not EARLIEST_DATE <= day <= LATEST_DATE:
         raise InvalidDate(
-            f"Choose a date between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}."
+            N_("Choose a date between %(earliest)s and %(latest)s."),
+            earliest=EARLIEST_DATE.isoformat(),
+            latest=LATEST_DATE.isoformat(),
         )
     return day

@@ -98,3 +98,14 @@ def test_range_labels_read_as_codes():
     assert range_label("1507000000", "1515999999") == "1507–1515"
     assert range_label("8501100000", "8501109999") == "8501.10"
     assert range_label("0901210000", "0901210000") == "0901.21.00.00"
+
+
+def test_the_product_sections_in_french(client):
+    response = client.get(PRODUCT + "&date=2024-01-01&lang=fr")
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "Accords commerciaux et préférences" in text and "Règles d'origine" in text
+    assert "Origine des marchandises : Maurice ; destination : Royaume-Uni" in text
+    assert "date : 1 janvier 2024" in text
+    assert "s'applique par 0901" in text
+    assert "Régimes préférentiels du Royaume-Uni" in text

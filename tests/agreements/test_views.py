@@ -74,7 +74,7 @@ def test_an_agreement_page_shows_dates_and_parties(client, app):
     page, text = response.get_data(as_text=True), text_of(response)
     assert 'href="/countries/MUS"' in page
     assert "group EU" in text
-    assert "Goods: 2012-05-14" in text
+    assert "Goods: 14 May 2012" in text
     assert "In force today" in text
 
 
@@ -84,7 +84,8 @@ def test_an_inactive_agreement_shows_its_last_day(client, app):
             select(TradeAgreement.id).where(TradeAgreement.name == "First Convention of Lomé")
         ).one()
     text = text_of(client.get(f"/agreements/{lome}"))
-    assert "Inactive since 1981-01-01" in text and "last day in force 1980-12-31" in text
+    assert "Inactive since 1 January 1981" in text
+    assert "last day in force 31 December 1980" in text
     assert "Not in force today" in text
 
 
@@ -128,3 +129,58 @@ def test_bad_scheme_addresses(client, path, status):
 def test_a_scheme_without_loaded_rules_says_so(client):
     text = text_of(client.get("/origin/schemes/japan"))
     assert "does not hold this scheme's product-specific rules" in text
+
+
+# --- in French -------------------------------------------------------------------------
+
+
+def test_an_agreement_page_in_french(client, app):
+    response = client.get(
+        f"/agreements/{agreement_id(app, 'EU - Eastern and Southern Africa States')}?lang=fr"
+    )
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "Marchandises : 14 mai 2012." in text
+    assert "En vigueur aujourd'hui" in text and "Statut à l'OMC : En vigueur" in text
+    assert "Parties" in text and "groupe EU" in text
+    assert "Maurice" in text  # the country's French name
+    assert "Entry into force" not in text
+
+
+def test_the_agreement_list_in_french_keeps_the_wto_values(client):
+    response = client.get("/agreements?status=In+Force&lang=fr")
+    text, page = text_of(response), response.get_data(as_text=True)
+    assert "364 accords correspondent" in text and "Page 1 sur 8" in text
+    assert '<option value="In Force" selected>En vigueur</option>' in page
+    assert "Accords commerciaux régionaux" in text
+
+
+def test_a_scheme_in_french(client):
+    text = text_of(client.get("/origin/schemes/esa?lang=fr"))
+    assert "726 ensembles de règles" in text and "Règles spécifiques par produit" in text
+    assert "Régimes préférentiels du Royaume-Uni" in text
+
+
+def test_a_bad_filter_is_explained_in_french(client):
+    response = client.get("/agreements?country=XXX&lang=fr")
+    assert response.status_code == 400
+    assert "Le pays doit être un code ISO à trois lettres" in text_of(response)
+
+
+def test_wto_types_regions_and_composition_in_french(client, app):
+    esa = agreement_id(app, "EU - Eastern and Southern Africa States")
+    response = client.get(f"/agreements/{esa}?lang=fr")
+    page, text = response.get_data(as_text=True), text_of(response)
+    assert '<abbr title="accord de libre-échange">ALE</abbr>' in page
+    assert "Plurilatéral ; une partie est un ACR" in text
+    assert "Région Afrique ; Europe" in text
+    listing = client.get("/agreements?type=FTA+%26+EIA&lang=fr").get_data(as_text=True)
+    assert '<option value="FTA &amp; EIA" selected>ALE &amp; AIE</option>' in listing
+
+
+def test_wto_values_stay_as_the_wto_writes_them_in_english(client, app):
+    esa = agreement_id(app, "EU - Eastern and Southern Africa States")
+    text = text_of(client.get(f"/agreements/{esa}"))
+    assert "Plurilateral; One Party is an RTA" in text and "Region Africa; Europe" in text
+    listing = client.get("/agreements?type=FTA+%26+EIA").get_data(as_text=True)
+    assert '<option value="FTA &amp; EIA" selected>FTA &amp; EIA</option>' in listing

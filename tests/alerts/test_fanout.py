@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from sqlalchemy import delete, func, select
 
 from tests.alerts.conftest import (
@@ -109,9 +110,14 @@ def test_amendments_and_withdrawals_reach_those_who_asked_for_them(app, editors)
     assert subjects[1].startswith("New: Phytosanitary certificate")
     assert subjects[2].startswith("Withdrawn: Phytosanitary certificate")
     withdrawal = next(e for e in outbox(app, "alert") if e.subject.startswith("Withdrawn"))
-    assert f"Withdrawn from {today_of(app).isoformat()}." in withdrawal.body_text
+    assert f"Withdrawn from {long_day(today_of(app))}." in withdrawal.body_text
     day_before = (today_of(app) - timedelta(days=1)).isoformat()
     assert f"date={day_before}" in withdrawal.body_text  # shown as it was, its last day
+
+
+def long_day(day: date, language: str = "en") -> str:
+    """A day as emails write it for reading: "2 December 2026" / "2 décembre 2026"."""
+    return format_date(day, "long", locale=language)
 
 
 def today_of(app) -> date:
@@ -142,7 +148,9 @@ def test_digests_group_a_subscribers_changes_per_day_and_per_week(app, editors):
     assert report.digests == 1 + week_is_over
     digest = next(e for e in outbox(app, "digest") if e.to_address == "daily@example.org")
     assert digest.dedupe_key == f"digest:{daily}:{day}"
-    assert digest.subject == f"Vos alertes du jour : 2 modification(s) le {day}"
+    french_day = long_day(date.fromisoformat(day), "fr")
+    assert digest.subject == f"Vos alertes du jour : 2 modifications le {french_day}"
+    assert f"Modifications publiées le {french_day} qui correspondent" in digest.body_text
     assert "1. Nouveau : Phytosanitary certificate" in digest.body_text
     assert "2. Modifié : Phytosanitary certificate" in digest.body_text
     assert digest.body_text.count("Vous suivez 0901 → ceci s'applique à 0901.21.") == 2
@@ -152,7 +160,7 @@ def test_digests_group_a_subscribers_changes_per_day_and_per_week(app, editors):
     alerts_pass(app, a_week_later)
     weekly_digest = next(e for e in outbox(app, "digest") if e.to_address == "weekly@example.org")
     assert weekly_digest.dedupe_key == f"digest:{weekly}:{week}"
-    assert weekly_digest.subject == f"Your weekly alerts: 2 change(s) in week {week}"
+    assert weekly_digest.subject == f"Your weekly alerts: 2 changes in week {week}"
     assert "You follow GBR → this change names GBR." in weekly_digest.body_text
     # Each digest goes once, however often the pass runs.
     alerts_pass(app, a_week_later)
@@ -171,7 +179,7 @@ def test_reminders_go_out_days_before_entry_into_force_once(app, editors):
     alerts_pass(app, now)
     (announcement,) = outbox(app, "alert")
     assert announcement.to_address == "upcoming@example.org"
-    assert f"Enters into force on {start.isoformat()}." in announcement.body_text
+    assert f"Enters into force on {long_day(start)}." in announcement.body_text
     # Not yet within ALERT_REMINDER_DAYS (7): no reminder.
     assert alerts_pass(app, now + timedelta(days=12)).reminders == 0
     # Six days before, both get a reminder, once.
@@ -184,7 +192,7 @@ def test_reminders_go_out_days_before_entry_into_force_once(app, editors):
         days = (start - local_day(later)).days
     assert reminders["upcoming@example.org"].dedupe_key == f"reminder:{event}:{follower}"
     assert reminders["reminders@example.org"].subject.startswith(
-        f"Enters into force on {start.isoformat()}: Phytosanitary certificate"
+        f"Enters into force on {long_day(start)}: Phytosanitary certificate"
     )
     assert (
         f"this change enters into force in {days} days"

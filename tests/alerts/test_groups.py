@@ -149,7 +149,13 @@ def test_the_forms_offer_the_groups_in_english_and_french(client):
     form = client.get("/alerts/subscribe").text
     select_html = content_select(form)
     assert re.findall(r'<option value="([^"]+)"', select_html) == GROUP_NAMES
-    assert "Tariffs and taxes / Tarifs et taxes" in select_html
+    assert ">Tariffs and taxes<" in select_html and "Tarifs" not in select_html
+    # A French page offers them in French only.
+    french = content_select(client.get("/alerts/subscribe?lang=fr").text)
+    assert re.findall(r'<option value="([^"]+)"', french) == GROUP_NAMES
+    assert ">Réglementations<" in french and ">Actualités<" in french
+    assert "Tariffs" not in french and "Regulations" not in french
+    client.get("/alerts/subscribe?lang=en")  # back to English for the rest
     assert "search-references" not in form and "tariff-schedule-markets" not in form
     # An old link naming a raw type chooses its group.
     prefilled = client.get("/alerts/subscribe?type=tariff-lines").text
@@ -184,9 +190,9 @@ def test_a_confirmation_link_from_before_the_groups_follows_the_groups(app, clie
         token = confirm_token(request)
     page = client.get(f"/alerts/confirm/{token}")
     assert re.findall(r"<li>\s*Content: ([^<]+?)\s*</li>", page.text) == [
-        "Tariffs and taxes / Tarifs et taxes",
-        "News / Actualités",
-        "Events / Événements",
+        "Tariffs and taxes",
+        "News",
+        "Events",
     ]
     with app.app_context():
         confirm_subscription(db.session, request, utcnow())

@@ -202,5 +202,5 @@ def test_confirming_beyond_the_subscription_limit_is_refused_and_adds_nothing(ap
         token = confirm_token(FollowRequest("full@example.org", "en", (("hs", "17", ""),), "daily"))
     response = post_with_token(client, f"/alerts/confirm/{token}", f"/alerts/confirm/{token}")
     assert response.status_code == 422
-    assert "at most 1 things" in response.text
+    assert "at most 1 thing." in response.text
     assert subscriptions_of(app, "full@example.org") == [("hs", "0901", "")]

@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import update
@@ -125,3 +126,18 @@ def test_files_are_served_from_the_configured_folder(app, client, tmp_path):
     assert (tmp_path / "elsewhere" / digest[:2] / digest).read_bytes() == content
     assert not (Path(app.instance_path) / "attachments").exists()
     assert fetch(client, f"/files/{attachment_id}/form.pdf").get_data() == content
+
+
+def test_a_withdrawn_file_page_in_french_gives_the_day_in_french(app, client):
+    attachment_id = add_attachment(app, pdf_bytes(), "form.pdf", "Form IP-1")
+    with app.app_context():
+        db.session.execute(
+            update(Attachment).values(withdrawn_at=datetime(2026, 12, 2, 8, 0, tzinfo=UTC))
+        )
+        db.session.commit()
+    response = client.get(f"/files/{attachment_id}/form.pdf", headers={"Accept-Language": "fr"})
+    assert response.status_code == 410
+    page = text(response)
+    assert "Ce fichier a été retiré" in page
+    assert "« Form IP-1 » (form.pdf) a été retiré le 2 décembre 2026" in page
+    assert "Erreur 410 (supprimé)." in page

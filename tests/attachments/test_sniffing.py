@@ -252,3 +252,37 @@ def test_damaged_documents_are_refused_cleanly_never_crashing(data):
         sniff_document(damaged, name)
     except RefusedFile as refused:
         assert refused.message
+
+
+# --- the same refusals in the language of a page ---------------------------------------
+
+
+def test_the_english_wording_keeps_the_pdf_markers_as_written():
+    assert refusal(pdf_bytes()[:-20], "report.pdf").startswith(
+        "“report.pdf” starts like a PDF but does not end like one (no %%EOF)"
+    )
+    assert refusal(b"%PDF-x\n%%EOF", "").startswith(
+        "The file starts like a PDF but has no valid version (%PDF-1.x)."
+    )
+
+
+def test_a_refusal_is_said_in_french_on_a_french_page(app):
+    with app.test_request_context("/?lang=fr"):
+        with pytest.raises(RefusedFile) as caught:
+            sniff_document(docx_bytes(), "fees.xlsx")
+        french = caught.value.text
+        assert french.startswith(
+            "« fees.xlsx » porte un nom prévu pour un classeur Excel (XLSX) mais est en "
+            "réalité un document Word (DOCX)."
+        )
+        with pytest.raises(RefusedFile) as caught:
+            sniff_document(pdf_bytes()[:-20], "")
+        assert "Le fichier commence comme un PDF" in caught.value.text
+        assert "(pas de %%EOF)" in caught.value.text
+        members = {**docx_members(), **{f"word/part{n}.xml": "<x/>" for n in range(1200)}}
+        with pytest.raises(RefusedFile) as caught:
+            sniff_document(zip_bytes(members), "form.docx", ZipLimits(max_entries=1000))
+        said = caught.value.text.replace("\u202f", " ").replace("\xa0", " ")
+        assert "L'archive contient 1 203 entrées ; 1 000 au plus sont acceptées" in said
+    # The English message (logs, command line) is unchanged.
+    assert caught.value.message.startswith("The archive has 1,203 entries; at most 1,000")

@@ -228,3 +228,46 @@ def test_an_upload_with_a_forged_token_is_refused(app, editor):
     response = upload(editor, pdf_bytes(), "permit.pdf", csrf_token="forged")
     assert response.status_code == 400
     assert stored_rows(app) == [] and stored_files(app) == []
+
+
+def test_the_upload_form_and_its_errors_in_french(editor):
+    page = editor.get(UPLOAD_PAGE + "?lang=fr").get_data(as_text=True)
+    assert "Téléverser un fichier" in page and "10,0 Mio au plus" in page.replace("\xa0", " ")
+    response = upload(editor, pdf_bytes(), "form.pdf", title="")
+    assert response.status_code == 422
+    [message] = field_errors(response, "title")
+    assert message.startswith("Donnez un titre au fichier")
+    assert "Rien n'a été enregistré" in text(response)
+
+
+def test_an_upload_is_confirmed_in_french(editor):
+    editor.get(UPLOAD_PAGE + "?lang=fr")
+    page = upload(editor, pdf_bytes(), "form.pdf", "Formulaire IP-1")
+    followed = editor.get(page.headers["Location"])
+    body = text(followed)
+    assert "« Formulaire IP-1 » est téléversé." in body
+    assert "Adresse publique" in body and "Téléversé par" in body
+
+
+def test_a_disguised_file_is_refused_in_french(app, editor):
+    editor.get(UPLOAD_PAGE + "?lang=fr")
+    response = upload(editor, WINDOWS_PROGRAM, "report.pdf", "Rapport")
+    assert response.status_code == 422
+    assert field_errors(response, "file") == [
+        "« report.pdf » est en réalité un programme Windows (EXE ou DLL). Seuls les fichiers "
+        "PDF, Word (DOCX) et Excel (XLSX) peuvent être téléversés."
+    ]
+    assert stored_rows(app) == []
+
+
+def test_a_too_long_title_and_a_too_large_file_are_explained_in_french(app, editor):
+    editor.get(UPLOAD_PAGE + "?lang=fr")
+    response = upload(editor, pdf_bytes(), "form.pdf", "x" * 201)
+    assert field_errors(response, "title") == [
+        "Utilisez au plus 200 caractères (celui-ci en compte 201)."
+    ]
+    response = upload(editor, pdf_bytes() + b"\x00" * (10 * 2**20), "scan.pdf")
+    assert response.status_code == 413
+    [message] = field_errors(response, "file")
+    assert message.replace("\xa0", " ").startswith("Le fichier fait 10,0 Mio ;")
+    assert "on ne peut téléverser que 10,0 Mio au plus" in message.replace("\xa0", " ")

@@ -77,7 +77,7 @@ def test_the_page_filters_by_action_and_user_and_pages(app, signed_in):
     second = text(admin.get("/manage/audit?action=demo.event&page=2"))
     assert second.count("thing 1") == 1 and "thing 6" not in second  # oldest last
     mine = text(admin.get(f"/manage/audit?user={admin_id}"))
-    assert "1 event match the filters" in mine
+    assert "1 event matches the filters" in mine
     assert "login" in mine
 
 

@@ -82,7 +82,12 @@ def test_a_session_cookie_older_than_the_session_lifetime_is_refused(app):
 
 def test_the_header_offers_sign_in_or_the_account(app):
     anonymous = app.test_client().get("/login").get_data(as_text=True)
-    assert re.search(r'<div class="account-nav">\s*<a href="/login">Sign in</a>', anonymous)
+    # After the language switch ("Français"), the sign-in link.
+    assert re.search(
+        r'<div class="account-nav">\s*<a class="language-switch"[^>]*>Français</a> ·\s*'
+        r'<a href="/login">Sign in</a>',
+        anonymous,
+    )
     add_user(app, "ed@example.org", Role.EDITOR, name="Edith")
     client = app.test_client()
     sign_in(client, "ed@example.org")

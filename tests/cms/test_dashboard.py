@@ -71,10 +71,12 @@ def test_scheduled_and_recently_published_items_are_listed(cms_app, as_role):
 
     scheduled = section(editor, "scheduled")
     assert "Coffee rule for later" in scheduled and "Coffee rule for now" not in scheduled
-    assert "UTC" in scheduled
+    # When, for reading in the portal's time zone, with the exact moment for machines.
+    moment = r'<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:00\+00:00">[^<]+</time>'
+    assert re.search(moment, scheduled)
     recent = section(editor, "recent")
     assert "Coffee rule for now" in recent and "Coffee rule for later" not in recent
-    assert "new" in recent and "Publisher" in recent  # the kind of change and who published
+    assert "New" in recent and "Publisher" in recent  # the kind of change and who published
     assert "Coffee rule for now" not in section(editor, "my-drafts")
 
 

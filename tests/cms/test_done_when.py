@@ -50,7 +50,7 @@ def test_an_editor_drafts_a_publisher_reviews_and_publishes_and_history_has_both
     # The publisher reviews the diff and the impact, then publishes.
     review = review_and_publish(publisher, item_id)
     assert re.search(
-        r'<th scope="row">hs_prefixes</th>\s*<td[^>]*>.*?</td>\s*<td[^>]*>'
+        r'<th scope="row">HS codes</th>\s*<td[^>]*>.*?</td>\s*<td[^>]*>'
         r'<ins class="added">0901</ins>',
         review,
         re.S,

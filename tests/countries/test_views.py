@@ -49,7 +49,7 @@ def test_the_mauritius_page_shows_names_flags_profile_facts_and_agreements(clien
     assert "SIDS" in text and "Port Louis" in text and "(MUR)" in text
     assert page.count('<span class="badge demo">Illustrative</span>') == 5
     assert "EU market access" in text
-    assert "9,666 duty-free (98.7 %)" in text
+    assert "9,666 duty-free (98.7%)" in text
     assert "Open Government Licence v3.0" in text
     assert "United Kingdom - Eastern and Southern Africa States" in text
     assert "China - Mauritius" in text

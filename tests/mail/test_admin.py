@@ -137,3 +137,17 @@ def test_non_administrators_cannot_post(smtp_app, signed_in, failed_mail):
     assert response.status_code == 403
     with smtp_app.app_context():
         assert db.session.get(type(outbox()[0]), failed_mail["typo"]).status is MailStatus.FAILED
+
+
+def test_the_outbox_screen_and_its_refusals_in_french(smtp_app, admin, failed_mail):
+    html = admin.get(PAGE + "?lang=fr").get_data(as_text=True)  # remembered from now on
+    assert "<h1>Courriels sortants</h1>" in html
+    assert '<td>Échec</td><td class="num">4</td>' in html
+    assert "Adresses bloquées" in html and "Débloquer" in html and "Renvoyer" in html
+    assert "une adresse refusée 3 fois est bloquée" in html
+    with smtp_app.app_context():
+        [gone_id] = [row.id for row in outbox() if row.to_address == "gone@example.org"][:1]
+    token = fresh_token(admin, PAGE)
+    response = admin.post(f"/manage/mail/emails/{gone_id}/retry", data={"csrf_token": token})
+    assert response.status_code == 409
+    assert "gone@example.org est bloquée après des rejets définitifs répétés" in response.text

@@ -164,3 +164,19 @@ def test_without_a_dump_the_page_says_how_to_make_one(app):
     page = app.test_client().get("/data/")
     assert page.status_code == 200 and "flask data dump" in page.get_data(as_text=True)
     assert app.test_client().get("/data/latest/countries.csv").status_code == 404
+
+
+def test_the_data_page_in_french_describes_the_files_the_manifest_keeps_english(read_only):
+    app, _version, manifest = read_only
+    page = app.test_client().get("/data/?lang=fr").get_data(as_text=True)
+    assert "Données ouvertes" in page and "Dernière version" in page
+    assert "Pays et territoires" in page and "Appels d&#39;offres (publications OCDS)" in page
+    assert "Généré le" in page
+    descriptions = {entry["name"]: entry["description"] for entry in manifest["files"]}
+    assert descriptions["countries.csv"] == "Countries and territories"
+
+
+def test_without_a_dump_the_page_says_so_in_french(app):
+    page = app.test_client().get("/data/", headers={"Accept-Language": "fr"})
+    assert "Aucun export n'a encore été publié" in page.get_data(as_text=True)
+    assert "<code>flask data dump</code>" in page.get_data(as_text=True)

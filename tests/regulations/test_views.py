@@ -20,6 +20,14 @@ def text_of(response) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 
+def long_day(app, value: date, language: str = "en") -> str:
+    """A day as the pages write it for people ("1 June 2026" in the page's language)."""
+    from tradeportal.i18n import day
+
+    with app.test_request_context(f"/?lang={language}"):
+        return day(value)
+
+
 def section_text(response, key: str) -> str:
     """The visible text of one product page section."""
     page = response.get_data(as_text=True)
@@ -31,11 +39,11 @@ def section_text(response, key: str) -> str:
 # --- the list -------------------------------------------------------------------------
 
 
-def test_the_list_shows_rules_in_force_with_the_illustrative_label(client):
+def test_the_list_shows_rules_in_force_with_the_illustrative_label(app, client):
     response = client.get("/regulations?date=2026-06-01")
     assert response.status_code == 200
     text = text_of(response)
-    assert "rules of MUS in force on 2026-06-01" in text
+    assert f"rules of MUS in force on {long_day(app, date(2026, 6, 1))}" in text
     assert "Phytosanitary import conditions for coffee beans" in text
     assert "Illustrative" in text
     assert "Exporting fish and fishery products to the European Union" in text  # procedures
@@ -87,7 +95,7 @@ def test_the_list_pages_and_filters_by_agency(client):
         ("date=tomorrow", "Dates are written YYYY-MM-DD"),
         ("page=0", "The page is a number"),
         ("page=abc", "The page is a number"),
-        ("page=500", "There are only 2 page(s)"),
+        ("page=500", "There are only 2 pages"),
         ("agency=nobody", "There is no agency"),
         ("agency=%3Cscript%3E", "There is no agency"),
     ],
@@ -115,11 +123,12 @@ def test_a_regulation_page_shows_documents_agency_partners_and_procedures(client
     assert 'href="/agencies/competent-authority-seafood"' in page
 
 
-def test_a_regulation_page_says_when_it_is_not_in_force_on_the_day(client):
+def test_a_regulation_page_says_when_it_is_not_in_force_on_the_day(app, client):
     text = text_of(client.get("/regulations/alcohol-health-warning?date=2026-06-01"))
-    assert "Not in force on 2026-06-01: it starts on 2027-01-01." in text
+    june, january = long_day(app, date(2026, 6, 1)), long_day(app, date(2027, 1, 1))
+    assert f"Not in force on {june}: it starts on {january}." in text
     text = text_of(client.get("/regulations/scrap-metal-export-ban?date=2026-06-01"))
-    assert "it ended on 2025-06-30" in text
+    assert f"it ended on {long_day(app, date(2025, 6, 30))}" in text
     assert client.get("/regulations/scrap-metal-export-ban?date=2026-13-01").status_code == 400
 
 

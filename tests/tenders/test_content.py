@@ -120,7 +120,7 @@ def test_a_tender_past_its_deadline_is_not_open(app, client, tmp_path):
     closed = dict(COFFEE, tender_period_end="2024-02-01T17:00:00+04:00")
     run_cli(app, "content", "import", str(write_json(tmp_path, [closed])))
     section = tenders_section(client.get("/hs/0901?date=2025-01-01"))
-    assert "No tender concerning this product was open on 2025-01-01" in section
+    assert "No tender concerning this product was open on 1 January 2025" in section
     assert COFFEE["title"] in section  # among the chapter's recent closed tenders
 
 

@@ -70,7 +70,7 @@ def test_the_product_page_shows_closed_tenders_labelled_with_a_link_to_the_list(
     assert "Tenders and opportunities" in text
     assert "Sample data from public OCDS releases (2011–2018), not current tenders" in text
     assert f"{DEVON} closed" in text
-    assert "deadline 2015-01-31" in text
+    assert "deadline 31 Jan 2015" in text
     assert "applies via 8517 (from CPV 32)" in text
     assert 'href="/tenders?chapter=85"' in section
 
@@ -78,7 +78,14 @@ def test_the_product_page_shows_closed_tenders_labelled_with_a_link_to_the_list(
 def test_the_product_page_of_a_chapter_lists_tenders_linked_below_it(client):
     # The portal's HS editions start in 2017, when no linked sample tender is open any more.
     text = text_of(client.get("/hs/27?date=2017-01-01"))
-    assert "No tender concerning this product was open on 2017-01-01" in text
+    assert "No tender concerning this product was open on 1 January 2017" in text
     assert f"{ITAPAJI} closed" in text and "applies via 27 (from CPV 09)" in text
     chapter_85 = text_of(client.get("/hs/85"))
     assert "linked to HS 8517 (from CPV 32), within chapter 85" in chapter_85
+
+
+def test_the_product_section_in_french(client):
+    text = text_of(client.get("/hs/27?date=2017-01-01&lang=fr"))
+    assert "Appels d'offres et opportunités" in text
+    assert "Aucun appel d'offres concernant ce produit n'était ouvert le 1 janvier 2017" in text
+    assert "Tous les appels d'offres" in text

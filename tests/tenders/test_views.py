@@ -135,8 +135,8 @@ def test_a_tender_page_shows_buyer_value_deadline_links_and_source(client, app):
     assert response.status_code == 200
     text = text_of(response)
     assert "Buyer Devon County Council" in text
-    assert "GBP 600,000" in text
-    assert "Deadline 2015-01-31 00:00 UTC" in text
+    assert "£600,000.00" in text
+    assert "Deadline 31 January 2015" in text
     assert "closed on" in text
     assert "linked to HS 8517 via CPV 32" in text
     assert "CPV 64000000 — no HS link: CPV works or services only, no HS equivalent" in text
@@ -153,7 +153,7 @@ def test_a_french_tender_is_marked_french(client, app):
     page = response.get_data(as_text=True)
     assert '<article class="tender" lang="fr">' in page
     text = text_of(response)
-    assert "CAD 10,786.27" in text and "value awarded" in text
+    assert "CA$10,786.27" in text and "value awarded" in text
     assert "Language French" in text
     assert "The release classifies none of its items" in text
 
@@ -165,7 +165,7 @@ def test_an_unknown_tender_is_a_404_and_a_bad_date_a_400(client, app):
         devon = tender_id("CP1093-14 Connecting Devon")
     assert client.get(f"/tenders/{devon}?date=2015-02-31").status_code == 400
     on_deadline = client.get(f"/tenders/{devon}?date=2015-01-31")
-    assert "closed on 2015-01-31" in text_of(on_deadline)  # unsuccessful: never open
+    assert "closed on 31 January 2015" in text_of(on_deadline)  # unsuccessful: never open
 
 
 def test_the_about_page_gives_sources_licences_and_the_whole_cpv_table(client, app):
@@ -182,3 +182,66 @@ def test_the_about_page_gives_sources_licences_and_the_whole_cpv_table(client, a
     assert page.count('<td class="code">') == len(prefixes) == 72
     assert 'href="/hs/09"' in page
     assert "none (works or services)" in text
+
+
+# --- in French -------------------------------------------------------------------------
+
+
+def test_the_tender_list_in_french(client):
+    response = client.get("/tenders?date=2015-01-01&lang=fr")
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "Appels d'offres et opportunités" in text
+    assert "publiés au plus tard le 1 janvier 2015" in text or "le 1er janvier 2015" in text
+    assert "il ne s'agit pas d'appels d'offres en cours" in text
+    assert "Royaume-Uni" in text and "Ouganda" in text  # French country names
+    assert "Tous les pays" in text and "Afficher les appels d'offres" in text
+    assert "Tenders and opportunities" not in text
+
+
+def test_a_tender_page_in_french_keeps_the_tender_in_its_language(client, app):
+    with app.app_context():
+        devon = tender_id("CP1093-14 Connecting Devon")
+        montreal = tender_id("Achat de télévision")
+    response = client.get(f"/tenders/{devon}?lang=fr")
+    page, text = response.get_data(as_text=True), text_of(response)
+    assert '<article class="tender" lang="en">' in page  # an English tender on a French page
+    assert "Acheteur Devon County Council" in text
+    assert "600 000,00 £GB" in text.replace("\u202f", " ").replace("\xa0", " ")
+    assert "Date limite 31 janvier 2015" in text
+    assert "rattaché au SH 8517 par le CPV 32" in text
+    assert "aucun rattachement au SH : travaux ou services CPV uniquement" in text
+    french = client.get(f"/tenders/{montreal}?lang=fr").get_data(as_text=True)
+    assert '<article class="tender">' in french  # French tender, French page: no marking
+    assert "valeur attribuée" in french and "Français" in french
+
+
+def test_a_bad_filter_is_explained_in_french(client):
+    response = client.get("/tenders?chapter=99&lang=fr")
+    assert response.status_code == 400
+    text = text_of(response)
+    assert "Cette recherche d'appels d'offres ne peut pas être effectuée." in text
+    assert "Il n'existe pas de chapitre 99 dans le SH." in text
+
+
+def test_a_bad_filter_stays_english_in_english(client):
+    text = text_of(client.get("/tenders?chapter=99&page=0"))
+    assert "HS chapter: There is no HS chapter 99." in text
+    assert "Page: Give a page from 1 to 10,000." in text
+
+
+def test_numbers_in_filter_errors_follow_the_language(client):
+    text = text_of(client.get("/tenders?page=0&lang=fr")).replace("\u202f", " ")
+    assert "Page : Indiquez une page de 1 à 10 000." in text.replace("\xa0", " ")
+
+
+def test_the_licence_notes_are_said_in_french(client, app):
+    about = text_of(client.get("/tenders/about?lang=fr"))
+    assert "Licence inconnue : elle n'est indiquée ni dans le fichier" in about.replace("\xa0", " ")
+    assert "Licence unknown" not in about
+    with app.app_context():
+        devon = tender_id("CP1093-14 Connecting Devon")
+    page = client.get(f"/tenders/{devon}?lang=fr").get_data(as_text=True)
+    assert "l&#39;Open Government Licence v3.0. Données d&#39;exemple" in page
+    english = text_of(client.get(f"/tenders/{devon}?lang=en"))
+    assert "normally published under the Open Government Licence v3.0" in english

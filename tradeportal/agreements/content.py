@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from tradeportal.agreements.content_records import (
     export_agreements,
     export_rule_sets,
@@ -100,7 +102,7 @@ def collect_rules_of_origin(product: ProductContext) -> RulesSection | None:
 register_product_section(
     ProductSection(
         key="agreements",
-        title="Trade agreements and preferences",
+        title=_l("Trade agreements and preferences"),
         order=40,
         template="agreements/_product_agreements.html",
         collect=collect_agreements,
@@ -109,7 +111,7 @@ register_product_section(
 register_product_section(
     ProductSection(
         key="rules_of_origin",
-        title="Rules of origin",
+        title=_l("Rules of origin"),
         order=50,
         template="agreements/_product_rules.html",
         collect=collect_rules_of_origin,

@@ -37,6 +37,7 @@ from tradeportal.content.fields import (
     Text,
     WebAddress,
 )
+from tradeportal.i18n import N_
 from tradeportal.validity import LATEST_DATE
 
 # Agreements go back to the 1940s (the WTO list starts in 1948).
@@ -86,7 +87,7 @@ class ProvenanceInput(Schema):
         if end and not start:
             raise ValidationError("A last day in force needs a valid_from.", "valid_to")
         if start and end and end < start:
-            raise ValidationError("The last day in force comes before valid_from.", "valid_to")
+            raise ValidationError(N_("The last day in force comes before valid_from."), "valid_to")
 
 
 # --- agreements -----------------------------------------------------------------------
@@ -106,9 +107,9 @@ class PartyInput(Schema):
     @validates_schema
     def check_party(self, data, **kwargs):
         if not data.get("code") and not data.get("name"):
-            raise ValidationError("Give a country or group code, or the party's name.", "code")
+            raise ValidationError(N_("Give a country or group code, or the party's name."), "code")
         if data.get("joined_on") and data.get("left_on") and data["left_on"] < data["joined_on"]:
-            raise ValidationError("The last day as a party comes before joined_on.", "left_on")
+            raise ValidationError(N_("The last day as a party comes before joined_on."), "left_on")
 
 
 class AgreementInput(ProvenanceInput):
@@ -141,11 +142,11 @@ class AgreementInput(ProvenanceInput):
             raise ValidationError(f"An agreement {status!r} needs its valid_from.", "valid_from")
         if status and status.startswith("Early") and data.get("valid_from"):
             raise ValidationError(
-                "An early announcement is not in force: leave valid_from empty.", "valid_from"
+                N_("An early announcement is not in force: leave valid_from empty."), "valid_from"
             )
         if status == "Inactive" and not data.get("valid_to"):
             raise ValidationError(
-                "An inactive agreement needs its last day (valid_to).", "valid_to"
+                N_("An inactive agreement needs its last day (valid_to)."), "valid_to"
             )
 
     @validates_schema
@@ -231,9 +232,9 @@ class RuleList(fields.Field):
         if isinstance(value, str):
             value = [entry for entry in value.split("|") if entry.strip()]
         if not isinstance(value, list):
-            raise ValidationError("Must be a list, or one cell of rules separated by '|'.")
+            raise ValidationError(N_("Must be a list, or one cell of rules separated by '|'."))
         if not value:
-            raise ValidationError("Give at least one rule.")
+            raise ValidationError(N_("Give at least one rule."))
         if len(value) > MAX_RULES:
             raise ValidationError(f"Give at most {MAX_RULES} rules.")
         schema, rules, errors = RuleInput(), [], {}
@@ -241,7 +242,7 @@ class RuleList(fields.Field):
             if isinstance(item, str):
                 item = parse_rule(item)
             if not isinstance(item, dict):
-                errors[number] = ["Must be an object or a text."]
+                errors[number] = [N_("Must be an object or a text.")]
                 continue
             try:
                 rules.append(schema.load(item))

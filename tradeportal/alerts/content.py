@@ -1,6 +1,8 @@
 """The alerts area's hooks into other areas: the product-page section, the CMS audience,
 the outbox's suppressions."""
 
+from flask_babel import lazy_gettext as _l
+
 from tradeportal.alerts.matching import count_audience
 from tradeportal.alerts.services import pause_bounced_subscriber
 from tradeportal.cms.impact import register_audience_counter
@@ -16,7 +18,7 @@ def collect_alerts(product: ProductContext) -> dict:
 register_product_section(
     ProductSection(
         key="alerts",
-        title="Email alerts and feed",
+        title=_l("Email alerts and feed"),
         order=95,
         template="alerts/_product_alerts.html",
         collect=collect_alerts,

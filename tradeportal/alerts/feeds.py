@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
 from flask import Response, current_app, redirect, render_template, url_for
+from flask_babel import force_locale
 from sqlalchemy import and_, or_, select
 
 from tradeportal.alerts.groups import GROUPS, PAGES, group_label, legacy_groups
@@ -24,6 +25,7 @@ from tradeportal.db import db
 from tradeportal.errors import render_error
 from tradeportal.hs.codes import InvalidHSCode, format_code
 from tradeportal.hs.prefixes import normalise_prefix
+from tradeportal.i18n import locale_for
 from tradeportal.public_links import public_host, public_url
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -62,7 +64,16 @@ def build_feed(
     events: list[ChangeEvent],
     followed: str | None = None,
 ) -> bytes:
-    """Write an Atom feed of ``events``; ``followed`` (HS digits) says how each applies."""
+    """Write an Atom feed of ``events``; ``followed`` (HS digits) says how each applies.
+
+    Feeds are English (``xml:lang="en"``) whatever language the reader's browser asks for:
+    a feed address is shared and cached, and feed readers send no language choice.
+    """
+    with force_locale(locale_for("en")):
+        return _build_feed(feed_id, title, self_url, page_url, events, followed)
+
+
+def _build_feed(feed_id, title, self_url, page_url, events, followed) -> bytes:
     # Plain names under a root declaring Atom as the default namespace (ElementTree's
     # default_namespace option refuses the unqualified attribute names Atom uses).
     feed = ET.Element("feed", {"xmlns": ATOM, XML_LANG: "en"})
@@ -171,7 +182,7 @@ def content_type_feed(content_type: str):
     events = _newest(select(ChangeEvent).where(in_group(content_type)))
     body = build_feed(
         feed_id=f"alerts/content-type/{content_type}",
-        title=f"Changes: {group_label(content_type)} — Trade information portal",
+        title=f"Changes: {group_label(content_type, 'en')} — Trade information portal",
         self_url=public_url("alerts.content_type_feed", content_type=content_type),
         page_url=public_url("alerts.subscribe_form", type=content_type),
         events=events,

@@ -10,17 +10,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from tradeportal.i18n import locale_for
+
 
 @dataclass(frozen=True)
 class ContentGroup:
     name: str  # stored in Subscription.value and used in feed URLs
-    label_en: str
-    label_fr: str
+    title: Any  # a lazy gettext string: the label in the language shown
     content_types: tuple[str, ...] = ()
     page_kind: str | None = None  # for the groups made of one kind of "pages"
 
-    def label(self, language: str) -> str:
-        return self.label_fr if language == "fr" else self.label_en
+    def label(self, language: str | None = None) -> str:
+        """Return the label in ``language``, by default in the language being rendered."""
+        if language is None:
+            return str(self.title)
+        with force_locale(locale_for(language)):
+            return str(self.title)
 
 
 PAGES = "pages"
@@ -29,18 +37,16 @@ PAGES = "pages"
 GROUPS: dict[str, ContentGroup] = {
     group.name: group
     for group in (
-        ContentGroup("regulations", "Regulations", "Réglementations", ("regulations",)),
+        ContentGroup("regulations", _l("Regulations"), ("regulations",)),
         # Agencies run the procedures: a new address or fee desk matters to who files them.
         ContentGroup(
             "procedures",
-            "Procedures and agencies",
-            "Procédures et organismes",
+            _l("Procedures and agencies"),
             ("procedures", "agencies"),
         ),
         ContentGroup(
             "tariffs",
-            "Tariffs and taxes",
-            "Tarifs et taxes",
+            _l("Tariffs and taxes"),
             (
                 "tariff-schedules",
                 "tariff-schedule-markets",
@@ -52,16 +58,13 @@ GROUPS: dict[str, ContentGroup] = {
         # Preference schemes and rules of origin are how an agreement's rates are earned.
         ContentGroup(
             "agreements",
-            "Trade agreements and rules of origin",
-            "Accords commerciaux et règles d'origine",
+            _l("Trade agreements and rules of origin"),
             ("agreements", "origin-schemes", "origin-rules"),
         ),
-        ContentGroup(
-            "countries", "Country profiles", "Profils de pays", ("countries", "country-profiles")
-        ),
-        ContentGroup("tenders", "Tenders", "Appels d'offres", ("tenders",)),
-        ContentGroup("news", "News", "Actualités", page_kind="news"),
-        ContentGroup("events", "Events", "Événements", page_kind="event"),
+        ContentGroup("countries", _l("Country profiles"), ("countries", "country-profiles")),
+        ContentGroup("tenders", _l("Tenders"), ("tenders",)),
+        ContentGroup("news", _l("News"), page_kind="news"),
+        ContentGroup("events", _l("Events"), page_kind="event"),
     )
 }
 GROUP_OF_TYPE = {name: group.name for group in GROUPS.values() for name in group.content_types}
@@ -107,19 +110,16 @@ def legacy_groups(name: str) -> tuple[str, ...]:
     return (GROUP_OF_TYPE[name],) if name in GROUP_OF_TYPE else ()
 
 
-def group_label(name: str, language: str = "en") -> str:
-    """Return the label of a group in ``language``; an unknown name as it is."""
+def group_label(name: str, language: str | None = None) -> str:
+    """Return the label of a group in ``language`` (by default the one being rendered);
+    an unknown name as it is."""
     group = GROUPS.get(name)
     return group.label(language) if group else name.replace("-", " ")
 
 
-def bilingual_label(name: str) -> str:
-    """Return "Tariffs and taxes / Tarifs et taxes": the site's forms serve both languages."""
-    return f"{group_label(name, 'en')} / {group_label(name, 'fr')}"
-
-
 def group_choices() -> list[tuple[str, str]]:
-    return [(name, bilingual_label(name)) for name in GROUPS]
+    """Return the groups for a form's choices, labelled in the language of the page."""
+    return [(name, group_label(name)) for name in GROUPS]
 
 
 def unclassified(content_types: Iterable[str]) -> list[str]:

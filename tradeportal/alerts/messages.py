@@ -1,7 +1,8 @@
 """The emails of the alerts area: text and HTML, in the subscriber's language.
 
-The words live in the templates (``templates/alerts/email/_strings.txt`` holds the English
-and French strings); this module gathers what each email shows.
+The words live in the templates, as gettext messages like every page's; each email is
+rendered under ``force_locale`` of its subscriber's language (the worker renders them
+outside any request, in its application context), so dates and numbers follow it too.
 """
 
 from dataclasses import dataclass, field
@@ -9,6 +10,8 @@ from datetime import date
 from typing import Any
 
 from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
 from tradeportal.alerts.links import as_of_day, item_url
 from tradeportal.alerts.models import AlertDelivery, DeliveryReason, Frequency, Subscriber
@@ -21,6 +24,7 @@ from tradeportal.alerts.tokens import (
 from tradeportal.cms.diff import diff_records
 from tradeportal.cms.models import ChangeEvent, ChangeKind
 from tradeportal.hs.codes import format_code
+from tradeportal.i18n import locale_for
 from tradeportal.public_links import public_url
 from tradeportal.validity import today
 
@@ -28,6 +32,54 @@ from tradeportal.validity import today
 # link shows the rest.
 MAX_FIELDS = 6
 MAX_VALUE_LENGTH = 160
+
+# How a content type and a changed field read in an email (lower case, inside a line).
+CONTENT_TYPE_NAMES = {
+    "regulations": _l("regulations"),
+    "procedures": _l("procedures"),
+    "agencies": _l("agencies"),
+    "agreements": _l("trade agreements"),
+    "origin-schemes": _l("preference schemes"),
+    "origin-rules": _l("rules of origin"),
+    "countries": _l("countries"),
+    "country-profiles": _l("country profiles"),
+    "tariff-schedules": _l("tariff schedules"),
+    "tariff-schedule-markets": _l("tariff schedule markets"),
+    "tariff-lines": _l("tariff lines"),
+    "preferential-rates": _l("preferential rates"),
+    "internal-taxes": _l("internal taxes"),
+    "tenders": _l("tenders"),
+    "pages": _l("pages and news"),
+    "search-references": _l("search references"),
+}
+FIELD_NAMES = {
+    "title_en": _l("title (English)"),
+    "title_fr": _l("title (French)"),
+    "summary": _l("summary"),
+    "valid_from": _l("in force from"),
+    "valid_to": _l("last day in force"),
+    "hs_prefixes": _l("HS codes concerned"),
+    "hs_exclusions": _l("HS codes excluded"),
+    "partners": _l("partners"),
+    "country_iso3": _l("country"),
+    "fees": _l("fees"),
+    "documents": _l("documents"),
+    "agency": _l("agency"),
+    "processing_time": _l("processing time"),
+    "legal_basis": _l("legal basis"),
+}
+
+
+def content_type_name(name: str) -> str:
+    """Return a content type as an email names it, in the language being rendered."""
+    found = CONTENT_TYPE_NAMES.get(name)
+    return str(found) if found is not None else name.replace("-", " ")
+
+
+def field_name(name: str) -> str:
+    """Return a changed field as an email names it, in the language being rendered."""
+    found = FIELD_NAMES.get(name)
+    return str(found) if found is not None else name.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -133,12 +185,18 @@ class Email:
 
 
 def _render(name: str, language: str, **context) -> Email:
+    """Render an email's subject, text and HTML in ``language`` ("en" or "fr").
+
+    Flask-Babel keeps the forced locale in the application context: the web request and
+    the worker (``flask worker`` runs in one) both have it.
+    """
     context |= {"language": language, "email_name": name}
-    return Email(
-        subject=" ".join(render_template("alerts/email/subject.txt", **context).split()),
-        text=render_template(f"alerts/email/{name}.txt", **context),
-        html=render_template(f"alerts/email/{name}.html", **context),
-    )
+    with force_locale(locale_for(language)):
+        return Email(
+            subject=" ".join(render_template("alerts/email/subject.txt", **context).split()),
+            text=render_template(f"alerts/email/{name}.txt", **context),
+            html=render_template(f"alerts/email/{name}.html", **context),
+        )
 
 
 def unsubscribe_headers(subscriber: Subscriber) -> dict[str, str]:
@@ -222,8 +280,19 @@ def digest_email(
         changes=views,
         frequency=frequency.value,
         period=period,
+        period_day=_period_day(frequency, period),
         **_footer(subscriber),
     )
+
+
+def _period_day(frequency: Frequency, period: str) -> date | None:
+    """Return the day of a daily digest's period ("2026-11-23"), to show it for reading."""
+    if frequency is not Frequency.DAILY:
+        return None
+    try:
+        return date.fromisoformat(period)
+    except ValueError:
+        return None
 
 
 def confirm_email(request: FollowRequest, follows: list[dict[str, str]]) -> Email:

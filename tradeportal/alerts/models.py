@@ -12,6 +12,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -25,6 +26,7 @@ class Language(enum.Enum):
 
     @property
     def label(self) -> str:
+        """The language's name in itself, as language menus show it."""
         return {"en": "English", "fr": "Français"}[self.value]
 
 
@@ -37,11 +39,12 @@ class Frequency(enum.Enum):
 
     @property
     def label(self) -> str:
-        return {
-            "immediate": "As it happens",
-            "daily": "Daily digest",
-            "weekly": "Weekly digest",
-        }[self.value]
+        """The frequency for people, in the language shown."""
+        if self is Frequency.IMMEDIATE:
+            return _("As it happens")
+        if self is Frequency.DAILY:
+            return _("Daily digest")
+        return _("Weekly digest")
 
     @property
     def rank(self) -> int:
@@ -64,11 +67,12 @@ class AlertChange(enum.Enum):
 
     @property
     def label(self) -> str:
+        """The kind of change for people, in the language shown."""
         return {
-            "new": "New",
-            "amended": "Amended",
-            "withdrawn": "Withdrawn",
-            "upcoming": "Entering into force soon",
+            "new": _("New"),
+            "amended": _("Amended"),
+            "withdrawn": _("Withdrawn"),
+            "upcoming": _("Entering into force soon"),
         }[self.value]
 
 

@@ -7,6 +7,8 @@ forms carry the site-wide CSRF token.
 from functools import wraps
 
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -113,7 +115,7 @@ def add():
         db.session.rollback()
         return _page(values=raw, errors={"_form": [str(error)]}, status=422)
     db.session.commit()
-    flash("Saved: you will be told of the changes you chose.")
+    flash(_("Saved: you will be told of the changes you chose."))
     return redirect(url_for("alerts.preferences"))
 
 
@@ -122,9 +124,9 @@ def add():
 def remove(subscription_id: int):
     """Stop following one thing."""
     if not remove_subscription(db.session, g.subscriber, subscription_id):
-        return render_error(404, "You do not follow this (any more).")
+        return render_error(404, _("You do not follow this (any more)."))
     db.session.commit()
-    flash("Removed.")
+    flash(_("Removed."))
     return redirect(url_for("alerts.preferences"))
 
 
@@ -138,7 +140,7 @@ def settings():
         return _page(errors=form_messages(error), status=422)
     update_settings(db.session, g.subscriber, data["language"], data["frequency"])
     db.session.commit()
-    flash("Settings saved.")
+    flash(_("Settings saved."))
     return redirect(url_for("alerts.preferences"))
 
 
@@ -152,16 +154,17 @@ def watchlist():
         content = upload.read(MAX_BYTES + 1)
         if len(content) > MAX_BYTES:
             return _page(
-                errors={"watchlist": [f"Upload at most {MAX_BYTES // 1024} KB."]}, status=422
+                errors={"watchlist": [_("Upload at most %(num)s KB.", num=MAX_BYTES // 1024)]},
+                status=422,
             )
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             return _page(
-                errors={"watchlist": ["Upload a CSV or text file saved as UTF-8."]}, status=422
+                errors={"watchlist": [_("Upload a CSV or text file saved as UTF-8.")]}, status=422
             )
     if not text.strip():
-        return _page(errors={"watchlist": ["Paste codes or choose a file."]}, status=422)
+        return _page(errors={"watchlist": [_("Paste codes or choose a file.")]}, status=422)
     try:
         found = read_watchlist(text, today())
     except WatchlistTooLarge as error:
@@ -179,9 +182,9 @@ def follow_watchlist():
         for raw in codes:
             entry = classify_code(raw, day)
             if entry.status != "active":
-                problems.append(f"{raw[:40]}: {entry.reason}")
+                problems.append(_("%(code)s: %(reason)s", code=raw[:40], reason=entry.reason))
                 continue
-            _, created = add_subscription(
+            _subscription, created = add_subscription(
                 db.session, g.subscriber, SubscriptionKind.HS, entry.code, replace=False
             )
             added += created
@@ -190,9 +193,9 @@ def follow_watchlist():
         return _page(errors={"_form": [str(error)]}, status=422)
     if problems:
         db.session.rollback()
-        return _page(errors={"_form": ["Nothing was added.", *problems]}, status=422)
+        return _page(errors={"_form": [_("Nothing was added."), *problems]}, status=422)
     db.session.commit()
-    flash(f"Now following {added} more code{'s' if added != 1 else ''}.")
+    flash(ngettext("Now following %(num)s more code.", "Now following %(num)s more codes.", added))
     return redirect(url_for("alerts.preferences"))
 
 

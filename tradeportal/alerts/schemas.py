@@ -5,6 +5,7 @@ addition and a watchlist: HS codes through the nomenclature, countries through t
 countries table, content types as the groups subscribers follow (``groups.py``).
 """
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validates_schema
 
 from tradeportal.alerts.groups import GROUPS
@@ -12,6 +13,7 @@ from tradeportal.alerts.models import AlertChange, Frequency, Language, Subscrip
 from tradeportal.alerts.watchlist import classify_code
 from tradeportal.auth.schemas import EmailAddress, FormSchema
 from tradeportal.countries.queries import country_exists, is_iso3_shape
+from tradeportal.i18n import N_
 from tradeportal.validity import today
 
 
@@ -27,8 +29,10 @@ class HsToFollow(fields.String):
             return entry.code
         if entry.successors:
             names = ", ".join(node.display for node in entry.successors)
-            raise ValidationError(f"{entry.reason} Follow {names} instead.")
-        raise ValidationError(entry.reason or "This is not an HS code.")
+            raise ValidationError(
+                _("%(reason)s Follow %(codes)s instead.", reason=entry.reason, codes=names)
+            )
+        raise ValidationError(entry.reason or _("This is not an HS code."))
 
 
 class CountryToFollow(fields.String):
@@ -39,7 +43,7 @@ class CountryToFollow(fields.String):
         if not text:
             return None
         if not is_iso3_shape(text) or not country_exists(text):
-            raise ValidationError("Choose a country by its three-letter ISO code, e.g. GBR.")
+            raise ValidationError(_("Choose a country by its three-letter ISO code, e.g. GBR."))
         return text
 
 
@@ -52,9 +56,14 @@ class ContentTypeToFollow(fields.String):
             return None
         if text not in GROUPS:
             raise ValidationError(
-                "Choose one of the kinds of content listed: " + ", ".join(GROUPS) + "."
+                _("Choose one of the kinds of content listed: %(names)s.", names=", ".join(GROUPS))
             )
         return text
+
+
+CHOOSE_FREQUENCY = N_("Choose how often from the list.")
+CHOOSE_LANGUAGE = N_("Choose English or French.")
+CHOOSE_CHANGES = N_("Choose the kinds of change from the list.")
 
 
 def _optional(field_class):
@@ -68,15 +77,23 @@ class FollowInput(FormSchema):
     market = _optional(CountryToFollow)
     country = _optional(CountryToFollow)
     content_type = _optional(ContentTypeToFollow)
-    frequency = fields.Enum(Frequency, by_value=True, load_default=Frequency.IMMEDIATE)
+    frequency = fields.Enum(
+        Frequency,
+        by_value=True,
+        load_default=Frequency.IMMEDIATE,
+        error_messages={"unknown": CHOOSE_FREQUENCY},
+    )
 
     @validates_schema
     def check_something_followed(self, data, **kwargs):
         if data.get("market") and not data.get("hs"):
-            raise ValidationError("A market narrows an HS code: give the code too.", "market")
+            raise ValidationError(_("A market narrows an HS code: give the code too."), "market")
         if not (data.get("hs") or data.get("country") or data.get("content_type")):
             raise ValidationError(
-                "Choose at least one thing to follow: an HS code, a country or a kind of content."
+                _(
+                    "Choose at least one thing to follow: an HS code, a country or a kind "
+                    "of content."
+                )
             )
 
 
@@ -96,26 +113,45 @@ class SubscribeInput(FollowInput):
     """The public sign-up form."""
 
     email = EmailAddress(required=True)
-    language = fields.Enum(Language, by_value=True, load_default=Language.EN)
+    # Empty: the language the page was read in (views.subscribe).
+    language = fields.Enum(
+        Language,
+        by_value=True,
+        load_default=None,
+        allow_none=True,
+        error_messages={"unknown": CHOOSE_LANGUAGE},
+    )
 
 
 class AddSubscriptionInput(FollowInput):
     """The preference centre's "follow something" form, with the kinds of change."""
 
     changes = fields.List(
-        fields.Enum(AlertChange, by_value=True), load_default=lambda: list(AlertChange)
+        fields.Enum(AlertChange, by_value=True, error_messages={"unknown": CHOOSE_CHANGES}),
+        load_default=lambda: list(AlertChange),
     )
 
     @validates_schema
     def check_changes(self, data, **kwargs):
         if not data.get("changes"):
-            raise ValidationError("Tick at least one kind of change.", "changes")
+            raise ValidationError(_("Tick at least one kind of change."), "changes")
 
 
 class SettingsInput(FormSchema):
-    language = fields.Enum(Language, by_value=True, required=True)
+    language = fields.Enum(
+        Language,
+        by_value=True,
+        required=True,
+        error_messages={"unknown": CHOOSE_LANGUAGE, "required": CHOOSE_LANGUAGE},
+    )
     # Empty keeps each subscription's own frequency.
-    frequency = fields.Enum(Frequency, by_value=True, load_default=None, allow_none=True)
+    frequency = fields.Enum(
+        Frequency,
+        by_value=True,
+        load_default=None,
+        allow_none=True,
+        error_messages={"unknown": CHOOSE_FREQUENCY},
+    )
 
 
 class SignInInput(FormSchema):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import ngettext
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -131,7 +132,13 @@ def add_subscription(
         return existing, False
     limit = int(current_app.config["ALERTS_MAX_SUBSCRIPTIONS"])
     if len(subscriber.subscriptions) >= limit:
-        raise TooManySubscriptions(f"An address can follow at most {limit} things.")
+        raise TooManySubscriptions(
+            ngettext(
+                "An address can follow at most %(num)s thing.",
+                "An address can follow at most %(num)s things.",
+                limit,
+            )
+        )
     subscription = Subscription(
         subscriber=subscriber, kind=kind, value=value, market=market, frequency=frequency
     )

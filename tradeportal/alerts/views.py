@@ -15,10 +15,12 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from tradeportal.alerts.groups import bilingual_label, group_choices, group_label, legacy_groups
+from tradeportal.alerts.groups import group_choices, group_label, legacy_groups
+from tradeportal.alerts.messages import content_type_name, field_name
 from tradeportal.alerts.models import Frequency, Language, Subscriber
 from tradeportal.alerts.schemas import SignInInput, SubscribeInput, follows_of
 from tradeportal.alerts.services import (
@@ -49,16 +51,19 @@ from tradeportal.auth.views import form_messages
 from tradeportal.countries.models import Country
 from tradeportal.db import db, utcnow
 from tradeportal.errors import render_error
+from tradeportal.i18n import N_, chosen_language
 
 bp = Blueprint("alerts", __name__)  # its CLI group is `flask alerts`
 bp.record_once(lambda state: apply_defaults(state.app))
 bp.after_request(no_store)  # pages for one subscriber, links with secrets in them
-# The labels of content groups, for the forms and the emails (rendered by the worker too).
+# The labels of content groups, types and fields, for the forms and the emails (rendered
+# by the worker too), in the language being rendered.
 bp.add_app_template_global(group_label, "content_group_label")
-bp.add_app_template_global(bilingual_label, "content_group_bilingual")
+bp.add_app_template_global(content_type_name, "alert_type_name")
+bp.add_app_template_global(field_name, "alert_field_name")
 
 SESSION_KEY = "alerts_subscriber"
-INVALID_LINK = "This link is not valid: it was not sent by this portal or it was altered."
+INVALID_LINK = N_("This link is not valid: it was not sent by this portal or it was altered.")
 PREFILL_PARAMETERS = ("hs", "market", "country", "type")
 
 
@@ -130,8 +135,11 @@ def prefill_values() -> dict[str, str | None]:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    rows = db.session.execute(select(Country.iso3, Country.name_en).order_by(Country.name_en))
-    return [(iso3, f"{name} ({iso3})") for iso3, name in rows]
+    name = Country.name_fr if chosen_language() == "fr" else Country.name_en
+    rows = db.session.execute(
+        select(Country.iso3, Country.name_en, name).order_by(name, Country.name_en)
+    )
+    return [(iso3, f"{shown or english} ({iso3})") for iso3, english, shown in rows]
 
 
 def form_choices() -> dict:
@@ -147,7 +155,7 @@ def link_error(error: Exception, expired_message: str):
     """Answer a bad link: 404 when forged or altered, 400 when only too old."""
     if isinstance(error, ExpiredLink):
         return render_error(400, expired_message)
-    return render_error(404, INVALID_LINK)
+    return render_error(404, _(INVALID_LINK))
 
 
 # --- sign-up and double opt-in -----------------------------------------------------------
@@ -175,9 +183,11 @@ def subscribe():
         return render_template(
             "alerts/subscribe.html", values=raw, errors=form_messages(error), **form_choices()
         ), 422
+    # The language chosen on the form, else the one the page was read in.
+    language = data["language"].value if data.get("language") else chosen_language()
     follow_request = FollowRequest(
         email=data["email"],
-        language=data["language"].value,
+        language=language,
         follows=tuple(follows_of(data)),
         frequency=data["frequency"].value,
     )
@@ -192,7 +202,7 @@ def confirm(token: str):
     try:
         follow_request = read_confirm_token(token)
     except (InvalidLink, ExpiredLink) as error:
-        return link_error(error, "This confirmation link has expired. Sign up again.")
+        return link_error(error, _("This confirmation link has expired. Sign up again."))
     follows = [describe_follow(*follow) for follow in current_follows(follow_request.follows)]
     return render_template(
         "alerts/confirm.html", token=token, request_=follow_request, follows=follows
@@ -205,12 +215,14 @@ def confirm_post(token: str):
     try:
         follow_request = read_confirm_token(token)
     except (InvalidLink, ExpiredLink) as error:
-        return link_error(error, "This confirmation link has expired. Sign up again.")
+        return link_error(error, _("This confirmation link has expired. Sign up again."))
     try:
         confirmation = confirm_subscription(db.session, follow_request, utcnow())
     except TooManySubscriptions as error:
         db.session.rollback()
-        return render_error(422, f"{error} Remove some in your preferences first.")
+        return render_error(
+            422, _("%(problem)s Remove some in your preferences first.", problem=error)
+        )
     db.session.commit()
     sign_in_subscriber(confirmation.subscriber)
     return redirect(url_for("alerts.preferences", confirmed=1))
@@ -248,7 +260,7 @@ def signed_in(token: str):
     try:
         read_sign_in_token(token)
     except (InvalidLink, ExpiredLink) as error:
-        return link_error(error, "This sign-in link has expired. Ask for a new one.")
+        return link_error(error, _("This sign-in link has expired. Ask for a new one."))
     return render_template("alerts/open_preferences.html", token=token)
 
 
@@ -263,11 +275,11 @@ def signed_in_post(token: str):
         subscriber = use_sign_in_link(db.session, token, utcnow())
     except (InvalidLink, ExpiredLink) as error:
         db.session.rollback()
-        return link_error(error, "This sign-in link has expired or was used. Ask for a new one.")
+        return link_error(error, _("This sign-in link has expired or was used. Ask for a new one."))
     resumed = resume_after_bounces(db.session, subscriber)
     db.session.commit()
     if resumed:
-        flash("Mail reaches your address again: your alerts are back on.")
+        flash(_("Mail reaches your address again: your alerts are back on."))
     session.pop(SESSION_KEY, None)
     sign_in_subscriber(subscriber)
     return redirect(url_for("alerts.preferences"))
@@ -296,7 +308,7 @@ def unsubscribe(token: str):
     try:
         subscriber = _subscriber_of_unsubscribe_link(token)
     except (InvalidLink, ExpiredLink) as error:
-        return link_error(error, "This unsubscribe link has expired. Sign in to stop alerts.")
+        return link_error(error, _("This unsubscribe link has expired. Sign in to stop alerts."))
     return render_template("alerts/unsubscribe.html", token=token, subscriber=subscriber)
 
 
@@ -307,7 +319,7 @@ def unsubscribe_post(token: str):
     try:
         subscriber = _subscriber_of_unsubscribe_link(token)
     except (InvalidLink, ExpiredLink) as error:
-        return link_error(error, "This unsubscribe link has expired. Sign in to stop alerts.")
+        return link_error(error, _("This unsubscribe link has expired. Sign in to stop alerts."))
     unsubscribe_all(db.session, subscriber, utcnow())
     db.session.commit()
     sign_out_subscriber()

@@ -9,9 +9,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
+
+from tradeportal.errors import people_message
 from tradeportal.hs.catalog import Node, get_catalog
 from tradeportal.hs.codes import InvalidHSCode, format_code
 from tradeportal.hs.queries import Outcome, UnknownNomenclature, lookup_code
+from tradeportal.i18n import number as format_number
 
 MAX_ENTRIES = 1000
 MAX_BYTES = 256 * 1024
@@ -31,7 +35,8 @@ class WatchEntry:
     raw: str
     status: str  # active, expired, invalid
     code: str | None = None  # digits to follow (active)
-    description: str | None = None
+    description: str | None = None  # in English; description_fr when the nomenclature has it
+    description_fr: str | None = None
     reason: str | None = None
     successors: list[Node] = field(default_factory=list)  # expired codes' replacements
     old_code: str | None = None  # an expired code's digits in its own edition
@@ -40,6 +45,11 @@ class WatchEntry:
     def key(self) -> str | None:
         """Return what makes two entries the same code, however they were written."""
         return self.code or self.old_code
+
+    @property
+    def description_en(self) -> str | None:
+        """The English description, for ``localized(entry, "description")``."""
+        return self.description
 
     @property
     def display(self) -> str:
@@ -66,7 +76,9 @@ def entries_of(text: str) -> list[tuple[int, str]]:
             if cell and LOOKS_LIKE_CODE.match(cell):
                 found.append((number, cell[:60]))
     if len(found) > MAX_ENTRIES:
-        raise WatchlistTooLarge(f"A watchlist holds at most {MAX_ENTRIES:,} codes.")
+        raise WatchlistTooLarge(
+            _("A watchlist holds at most %(num)s codes.", num=format_number(MAX_ENTRIES))
+        )
     return found
 
 
@@ -75,29 +87,39 @@ def classify_code(raw: str, day: date, line: int = 1) -> WatchEntry:
     try:
         found = lookup_code(raw, day)
     except InvalidHSCode as error:
-        return WatchEntry(line, raw, "invalid", reason=error.message)
+        return WatchEntry(line, raw, "invalid", reason=error.translated_message())
     except UnknownNomenclature as error:
-        return WatchEntry(line, raw, "invalid", reason=str(error))
+        return WatchEntry(line, raw, "invalid", reason=people_message(error))
     edition = found.edition.title
     if found.outcome is Outcome.FOUND:
-        return WatchEntry(line, raw, "active", found.node.code, found.node.description_en)
+        node = found.node
+        return WatchEntry(
+            line, raw, "active", node.code, node.description_en, description_fr=node.description_fr
+        )
     if found.outcome is Outcome.SAME_AS:
         node = found.node
-        reason = f"Followed as {node.display}: a national line of zeros is its subheading."
-        return WatchEntry(line, raw, "active", node.code, node.description_en, reason)
+        reason = _(
+            "Followed as %(code)s: a national line of zeros is its subheading.", code=node.display
+        )
+        return WatchEntry(
+            line, raw, "active", node.code, node.description_en, node.description_fr, reason
+        )
     if found.outcome in (Outcome.MOVED, Outcome.SPLIT):
         old = found.old_node
         older = get_catalog().trees[old.nomenclature].title
-        reason = (
-            f"{old.display} is a code of {older}; in {edition} it became "
-            + ", ".join(node.display for node in found.successors)
-            + "."
+        reason = _(
+            "%(code)s is a code of %(older)s; in %(edition)s it became %(codes)s.",
+            code=old.display,
+            older=older,
+            edition=edition,
+            codes=", ".join(node.display for node in found.successors),
         )
         return WatchEntry(
             line,
             raw,
             "expired",
             description=old.description_en,
+            description_fr=old.description_fr,
             reason=reason,
             successors=list(found.successors),
             old_code=old.code,
@@ -105,13 +127,29 @@ def classify_code(raw: str, day: date, line: int = 1) -> WatchEntry:
     if found.old_node is not None:
         old = found.old_node
         older = get_catalog().trees[old.nomenclature].title
-        reason = f"{old.display} is a code of {older} with no successor in {edition}."
-        return WatchEntry(
-            line, raw, "expired", description=old.description_en, reason=reason, old_code=old.code
+        reason = _(
+            "%(code)s is a code of %(older)s with no successor in %(edition)s.",
+            code=old.display,
+            older=older,
+            edition=edition,
         )
-    reason = f"No such code in {edition}."
+        return WatchEntry(
+            line,
+            raw,
+            "expired",
+            description=old.description_en,
+            description_fr=old.description_fr,
+            reason=reason,
+            old_code=old.code,
+        )
     if found.nearest is not None:
-        reason += f" The closest existing code is {found.nearest.display}."
+        reason = _(
+            "No such code in %(edition)s. The closest existing code is %(code)s.",
+            edition=edition,
+            code=found.nearest.display,
+        )
+    else:
+        reason = _("No such code in %(edition)s.", edition=edition)
     return WatchEntry(line, raw, "invalid", reason=reason)
 
 
@@ -124,7 +162,10 @@ def read_watchlist(text: str, day: date) -> Watchlist:
         if entry.key is not None:
             if entry.key in seen:
                 entry = WatchEntry(
-                    line, raw, "invalid", reason=f"Already listed on line {seen[entry.key]}."
+                    line,
+                    raw,
+                    "invalid",
+                    reason=_("Already listed on line %(line)s.", line=seen[entry.key]),
                 )
             else:
                 seen[entry.key] = line

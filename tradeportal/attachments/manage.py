@@ -8,6 +8,8 @@ import re
 from math import ceil
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -26,9 +28,9 @@ from tradeportal.attachments.services import (
 from tradeportal.attachments.sniffing import RefusedFile, sniff_document
 from tradeportal.auth.access import guard_blueprint, role_required
 from tradeportal.auth.models import Role
-from tradeportal.auth.views import form_messages
 from tradeportal.db import db
-from tradeportal.errors import render_error
+from tradeportal.errors import people_message, render_error
+from tradeportal.i18n import day, number
 
 PAGE_SIZE = 50
 PAGE_NUMBER = re.compile(r"[0-9]{1,6}")
@@ -62,7 +64,20 @@ def effective_max_bytes() -> int:
 
 
 def size_words(size: int) -> str:
-    return f"{size / 2**20:,.1f} MiB" if size >= 2**20 else f"{size / 1024:,.0f} KiB"
+    """A size cap for people, in the language of the page: "10.0 MiB" / "10,0 Mio"."""
+    if size >= 2**20:
+        return _("%(size)s MiB", size=number(size / 2**20, 1))
+    return _("%(size)s KiB", size=number(size / 1024, 0))
+
+
+@bp.app_template_filter("file_size")
+def file_size(size: int) -> str:
+    """A file's size for people: "840 bytes", "12.5 KiB", "3.2 MiB" (or in French)."""
+    if size < 1024:
+        return ngettext("%(count)s byte", "%(count)s bytes", size, count=number(size))
+    if size < 1024 * 1024:
+        return _("%(size)s KiB", size=number(size / 1024, 1))
+    return _("%(size)s MiB", size=number(size / 2**20, 1))
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -70,8 +85,11 @@ def refuse_large_body(_error):
     """Answer a body above MAX_CONTENT_LENGTH (refused before any view runs) clearly."""
     return render_error(
         413,
-        f"The file is larger than the {size_words(effective_max_bytes())} that can be "
-        "uploaded, so nothing was stored. Compress the PDF or split the document.",
+        _(
+            "The file is larger than the %(size)s that can be uploaded, so nothing was "
+            "stored. Compress the PDF or split the document.",
+            size=size_words(effective_max_bytes()),
+        ),
     )
 
 
@@ -80,12 +98,20 @@ def index():
     """List the attachments, newest first, with the address to paste into content."""
     raw_page = request.args.get("page", "1")
     if not PAGE_NUMBER.fullmatch(raw_page) or int(raw_page) < 1:
-        return render_error(400, "The page number must be a whole number from 1.")
+        return render_error(400, _("The page number must be a whole number from 1."))
     page = int(raw_page)
     total = count_attachments(db.session)
     pages = max(1, ceil(total / PAGE_SIZE))
     if page > pages:
-        return render_error(404, f"The attachment library has {pages} page(s).")
+        return render_error(
+            404,
+            ngettext(
+                "The attachment library has %(count)s page.",
+                "The attachment library has %(count)s pages.",
+                pages,
+                count=number(pages),
+            ),
+        )
     attachments = list_attachments(db.session, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     return render_template(
         "attachments/index.html", attachments=attachments, page=page, pages=pages, total=total
@@ -103,10 +129,10 @@ def upload():
     try:
         title = AttachmentInput().load(form)["title"]
     except ValidationError as error:
-        errors.update(form_messages(error))
+        errors.update(_people_messages(error))
     sent = request.files.get("file")
     if sent is None or not (sent.filename or "").strip():
-        errors["file"] = ["Choose a PDF, DOCX or XLSX file to upload."]
+        errors["file"] = [_("Choose a PDF, DOCX or XLSX file to upload.")]
         return _upload_form(errors, form, status=422)
     filename = sent.filename.strip()
     # One byte more than the cap is enough to know the file is too large.
@@ -121,34 +147,50 @@ def upload():
         )
     except RefusedFile as refusal:
         db.session.rollback()
-        return _upload_form({"file": [refusal.message]}, form, status=refusal.status)
+        return _upload_form({"file": [refusal.text]}, form, status=refusal.status)
     db.session.commit()
     attachment = result.attachment
     if result.created:
-        flash(f"“{attachment.title}” is uploaded. Copy its public address below.")
+        flash(_("“%(title)s” is uploaded. Copy its public address below.", title=attachment.title))
     else:
         flash(_already_uploaded_message(attachment))
     return redirect(url_for("attachments.detail", attachment_id=attachment.id), code=303)
 
 
+def _people_messages(error: ValidationError) -> dict[str, list[str]]:
+    """The form's messages ({field: [messages]}) in the language of the page."""
+    found = error.messages if isinstance(error.messages, dict) else {"_form": error.messages}
+    return {
+        ("_form" if name == "_schema" else name): [
+            people_message(message) for message in (said if isinstance(said, list) else [said])
+        ]
+        for name, said in found.items()
+    }
+
+
 def _add_file_problem(errors: dict, content: bytes, filename: str) -> None:
     if len(content) > max_upload_bytes():
-        errors["file"] = [f"The file is larger than {size_words(max_upload_bytes())}."]
+        errors["file"] = [
+            _("The file is larger than %(size)s.", size=size_words(max_upload_bytes()))
+        ]
         return
     try:
         sniff_document(content, filename)
     except RefusedFile as refusal:
-        errors["file"] = [refusal.message]
+        errors["file"] = [refusal.text]
 
 
 def _already_uploaded_message(attachment: Attachment) -> str:
-    uploaded = attachment.uploaded_at.strftime("%Y-%m-%d")
-    message = (
-        f"This exact file was already uploaded on {uploaded} as “{attachment.title}”: "
-        "nothing new was stored and the title you typed was not used. Use the address below."
+    message = _(
+        "This exact file was already uploaded on %(day)s as “%(title)s”: nothing new was "
+        "stored and the title you typed was not used. Use the address below.",
+        day=day(attachment.uploaded_at),
+        title=attachment.title,
     )
     if attachment.is_withdrawn:
-        message += " It is withdrawn, so its address answers “gone”; a publisher can restore it."
+        message += " " + _(
+            "It is withdrawn, so its address answers “gone”; a publisher can restore it."
+        )
     return message
 
 
@@ -180,9 +222,11 @@ def withdraw(attachment_id: int):
     changed = withdraw_attachment(db.session, current_user, attachment)
     db.session.commit()
     if changed:
-        flash(f"“{attachment.title}” is withdrawn: its address now answers “gone”.")
+        flash(
+            _("“%(title)s” is withdrawn: its address now answers “gone”.", title=attachment.title)
+        )
     else:
-        flash(f"“{attachment.title}” was already withdrawn.")
+        flash(_("“%(title)s” was already withdrawn.", title=attachment.title))
     return redirect(url_for("attachments.detail", attachment_id=attachment.id), code=303)
 
 
@@ -196,11 +240,11 @@ def restore(attachment_id: int):
     changed = restore_attachment(db.session, current_user, attachment)
     db.session.commit()
     if changed:
-        flash(f"“{attachment.title}” is available again at the same address.")
+        flash(_("“%(title)s” is available again at the same address.", title=attachment.title))
     else:
-        flash(f"“{attachment.title}” was not withdrawn.")
+        flash(_("“%(title)s” was not withdrawn.", title=attachment.title))
     return redirect(url_for("attachments.detail", attachment_id=attachment.id), code=303)
 
 
 def _no_such_attachment():
-    return render_error(404, "There is no attachment with this number.")
+    return render_error(404, _("There is no attachment with this number."))

@@ -5,6 +5,8 @@ import re
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
 from tradeportal.attachments.models import MAX_TITLE_LENGTH
+from tradeportal.content.fields import Message
+from tradeportal.i18n import N_
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -15,13 +17,19 @@ class Title(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = " ".join(super()._deserialize(value, attr, data, **kwargs).split())
         if not text:
-            raise ValidationError("Give the file a title, e.g. “Application for an import permit”.")
+            raise ValidationError(
+                N_("Give the file a title, e.g. “Application for an import permit”.")
+            )
         if len(text) > MAX_TITLE_LENGTH:
             raise ValidationError(
-                f"Use at most {MAX_TITLE_LENGTH} characters (this is {len(text)})."
+                Message(
+                    N_("Use at most %(max)s characters (this is %(count)s)."),
+                    max=MAX_TITLE_LENGTH,
+                    count=len(text),
+                )
             )
         if CONTROL_CHARACTERS.search(text):
-            raise ValidationError("Remove the control characters from the title.")
+            raise ValidationError(N_("Remove the control characters from the title."))
         return text
 
 
@@ -33,5 +41,8 @@ class AttachmentInput(Schema):
 
     title = Title(
         required=True,
-        error_messages={"required": "Give the file a title.", "null": "Give the file a title."},
+        error_messages={
+            "required": N_("Give the file a title."),
+            "null": N_("Give the file a title."),
+        },
     )

@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
 from tradeportal.attachments.models import MAX_FILENAME_LENGTH, Attachment
-from tradeportal.attachments.sniffing import DocumentType, FileTooLarge, sniff_document
+from tradeportal.attachments.sniffing import Amount, DocumentType, FileTooLarge, sniff_document
 from tradeportal.attachments.storage import store_bytes
 from tradeportal.auth.audit import record_audit
 from tradeportal.auth.models import User
 from tradeportal.db import utcnow
+from tradeportal.i18n import N_
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -53,8 +54,12 @@ def upload_attachment(
     limit = max_upload_bytes()
     if len(data) > limit:
         raise FileTooLarge(
-            f"The file is {len(data) / 2**20:,.1f} MiB; at most {limit / 2**20:,.1f} MiB "
-            "can be uploaded. Compress the PDF or split the document."
+            N_(
+                "%(file)s is %(size)s MiB; at most %(max)s MiB can be uploaded. Compress the "
+                "PDF or split the document."
+            ),
+            size=Amount(len(data) / 2**20, 1),
+            max=Amount(limit / 2**20, 1),
         )
     kind = sniff_document(data, original_filename)
     digest = hashlib.sha256(data).hexdigest()

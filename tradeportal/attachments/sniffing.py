@@ -30,6 +30,10 @@ import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from flask_babel import gettext
+
+from tradeportal.i18n import N_, number
+
 
 @dataclass(frozen=True)
 class DocumentType:
@@ -38,27 +42,27 @@ class DocumentType:
     extension: str
     media_type: str
     label: str  # short, for tables: "PDF"
-    description: str  # in sentences: "a PDF document"
+    description: str  # in sentences: "a PDF document" (English; the catalog translates it)
 
 
-PDF = DocumentType("pdf", "application/pdf", "PDF", "a PDF document")
+PDF = DocumentType("pdf", "application/pdf", "PDF", N_("a PDF document"))
 DOCX = DocumentType(
     "docx",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "Word (DOCX)",
-    "a Word document (DOCX)",
+    N_("a Word document (DOCX)"),
 )
 XLSX = DocumentType(
     "xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "Excel (XLSX)",
-    "an Excel workbook (XLSX)",
+    N_("an Excel workbook (XLSX)"),
 )
 DOCUMENT_TYPES = (PDF, DOCX, XLSX)
 TYPE_BY_MEDIA_TYPE = {kind.media_type: kind for kind in DOCUMENT_TYPES}
 TYPE_BY_EXTENSION = {kind.extension: kind for kind in DOCUMENT_TYPES}
 
-ACCEPTED = "Only PDF, Word (DOCX) and Excel (XLSX) files can be uploaded."
+ACCEPTED = N_("Only PDF, Word (DOCX) and Excel (XLSX) files can be uploaded.")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PDF_HEADER = re.compile(rb"%PDF-[12]\.\d")
 # Opening tags a browser's content sniffer acts on; absent from a real PDF's header.
@@ -75,14 +79,79 @@ MAX_CONTENT_TYPES_BYTES = 1024 * 1024
 RATIO_CHECKED_FROM = 1024 * 1024
 
 
+class Phrase:
+    """A piece of a refusal said in English or, on a page, in the language shown.
+
+    ``template`` is English, marked with ``N_`` (``%(name)s`` placeholders, ``%%`` for a
+    percent sign); ``values`` are plain text (a file name), numbers or other phrases.
+    """
+
+    def __init__(self, template: str, **values):
+        self.template, self.values = template, values
+
+    def english(self) -> str:
+        return self.template % {key: _english(value) for key, value in self.values.items()}
+
+    def translated(self) -> str:
+        shown = {key: _translated(value) for key, value in self.values.items()}
+        return gettext(self.template) % shown
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A number in a refusal: "1,234.5" in English, "1 234,5" on a French page."""
+
+    value: float
+    digits: int = 0
+
+
+def _english(value) -> str:
+    if isinstance(value, Phrase):
+        return value.english()
+    if isinstance(value, Amount):
+        return f"{value.value:,.{value.digits}f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def _translated(value) -> str:
+    if isinstance(value, Phrase):
+        return value.translated()
+    if isinstance(value, Amount):
+        return number(value.value, value.digits)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number(value)
+    return str(value)
+
+
+THE_FILE = Phrase(N_("The file"))
+
+
 class RefusedFile(Exception):
-    """An upload that is not accepted, with a message for the editor."""
+    """An upload that is not accepted, with a message for the editor.
+
+    ``message`` is English (the command line, logs); ``text`` is in the language of the
+    page. A message about the file says ``%(file)s``: "The file", or its quoted name.
+    """
 
     status = 422
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, template: str, **values):
+        if "%(file)s" in template:
+            values.setdefault("file", THE_FILE)
+        self.phrase = Phrase(template, **values)
+        self.message = self.phrase.english()
+        super().__init__(self.message)
+
+    @property
+    def text(self) -> str:
+        """The message in the language of the page."""
+        return self.phrase.translated()
+
+    def about(self, file: Phrase) -> "RefusedFile":
+        """The same refusal naming the file (when the message is about it)."""
+        return type(self)(self.phrase.template, **{**self.phrase.values, "file": file})
 
 
 class FileTooLarge(RefusedFile):
@@ -115,27 +184,35 @@ def sniff_document(
 
     Raise ``RefusedFile`` with a message saying what is wrong otherwise.
     """
-    shown = f"“{filename}”" if filename else "The file"
+    shown = Phrase(N_("“%(name)s”"), name=filename) if filename else THE_FILE
     if not data:
-        raise RefusedFile(f"{shown} is empty (0 bytes).")
+        raise RefusedFile(N_("%(file)s is empty (0 bytes)."), file=shown)
     try:
         kind = _identify(data, limits)
     except RefusedFile as refusal:
         # Name the file in the message, so the editor knows which one of theirs it was.
-        message = refusal.message
-        if message.startswith("The file "):
-            message = f"{shown} {message.removeprefix('The file ')}"
-        raise RefusedFile(message) from None
+        raise refusal.about(shown) from None
     extension = extension_of(filename)
     if extension == kind.extension:
         return kind
     if extension in TYPE_BY_EXTENSION:
         named = TYPE_BY_EXTENSION[extension]
         raise RefusedFile(
-            f"{shown} is named like {named.description} but is really {kind.description}. "
-            f"Rename it to end in .{kind.extension} if that is the file you meant."
+            N_(
+                "%(file)s is named like %(named)s but is really %(kind)s. "
+                "Rename it to end in .%(extension)s if that is the file you meant."
+            ),
+            file=shown,
+            named=Phrase(named.description),
+            kind=Phrase(kind.description),
+            extension=kind.extension,
         )
-    raise RefusedFile(f"{shown} is {kind.description}; its name must end in .{kind.extension}.")
+    raise RefusedFile(
+        N_("%(file)s is %(kind)s; its name must end in .%(extension)s."),
+        file=shown,
+        kind=Phrase(kind.description),
+        extension=kind.extension,
+    )
 
 
 def _identify(data: bytes, limits: ZipLimits) -> DocumentType:
@@ -143,26 +220,33 @@ def _identify(data: bytes, limits: ZipLimits) -> DocumentType:
         return _check_pdf(data)
     if data.startswith(b"PK\x03\x04"):
         return _check_ooxml(data, limits)
-    raise RefusedFile(_refusal_for_other(data))
+    raise _refusal_for_other(data)
 
 
 def _check_pdf(data: bytes) -> DocumentType:
     if not PDF_HEADER.match(data):
-        raise RefusedFile("The file starts like a PDF but has no valid version (%PDF-1.x).")
+        raise RefusedFile(N_("%(file)s starts like a PDF but has no valid version (%%PDF-1.x)."))
     if MARKUP_TAG.search(data[:PDF_TAIL]):
         raise RefusedFile(
-            "The file starts like a PDF but contains HTML or script: a browser could run it "
-            "as a web page. " + ACCEPTED
+            N_(
+                "%(file)s starts like a PDF but contains HTML or script: a browser could run "
+                "it as a web page. %(accepted)s"
+            ),
+            accepted=Phrase(ACCEPTED),
         )
     if b"%%EOF" not in data[-PDF_TAIL:]:
         raise RefusedFile(
-            "The file starts like a PDF but does not end like one (no %%EOF): it is "
-            "incomplete or not a PDF. Export the PDF again and upload it."
+            N_(
+                "%(file)s starts like a PDF but does not end like one (no %%%%EOF): it is "
+                "incomplete or not a PDF. Export the PDF again and upload it."
+            )
         )
     if _is_readable_zip(data):
         raise RefusedFile(
-            "The file is a PDF and a ZIP archive at the same time (a polyglot file); "
-            "it is refused. Export the PDF again from the original document."
+            N_(
+                "%(file)s is a PDF and a ZIP archive at the same time (a polyglot file); "
+                "it is refused. Export the PDF again from the original document."
+            )
         )
     return PDF
 
@@ -185,49 +269,75 @@ def _check_ooxml(data: bytes, limits: ZipLimits) -> DocumentType:
             content_types = _read_capped(archive, CONTENT_TYPES)
     except (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError, zlib.error):
         raise RefusedFile(
-            "The file starts like a ZIP archive (as DOCX and XLSX files do) but cannot be "
-            "read: it is damaged or incomplete. Save it again and upload it."
+            N_(
+                "%(file)s starts like a ZIP archive (as DOCX and XLSX files do) but cannot be "
+                "read: it is damaged or incomplete. Save it again and upload it."
+            )
         ) from None
     if OOXML_MAIN_PART[kind] not in content_types:
         raise RefusedFile(
-            f"The file has the parts of {kind.description} but declares another kind of "
-            f"document (a template or a file with macros). Save it as .{kind.extension} "
-            "or as PDF."
+            N_(
+                "%(file)s has the parts of %(kind)s but declares another kind of document "
+                "(a template or a file with macros). Save it as .%(extension)s or as PDF."
+            ),
+            kind=Phrase(kind.description),
+            extension=kind.extension,
         )
     return kind
 
 
 def _check_zip_structure(entries: list[zipfile.ZipInfo], limits: ZipLimits) -> None:
     if not entries:
-        raise RefusedFile("The file is an empty ZIP archive. " + ACCEPTED)
+        raise RefusedFile(
+            N_("%(file)s is an empty ZIP archive. %(accepted)s"), accepted=Phrase(ACCEPTED)
+        )
     if len(entries) > limits.max_entries:
         raise RefusedFile(
-            f"The archive has {len(entries):,} entries; at most {limits.max_entries:,} "
-            "are accepted (a DOCX or XLSX has far fewer)."
+            N_(
+                "The archive has %(count)s entries; at most %(max)s are accepted (a DOCX or "
+                "XLSX has far fewer)."
+            ),
+            count=len(entries),
+            max=limits.max_entries,
         )
     if min(entry.header_offset for entry in entries) != 0:
-        raise RefusedFile("The file has data before its ZIP archive. " + ACCEPTED)
+        raise RefusedFile(
+            N_("%(file)s has data before its ZIP archive. %(accepted)s"),
+            accepted=Phrase(ACCEPTED),
+        )
     if len({entry.filename for entry in entries}) != len(entries):
-        raise RefusedFile("The archive holds two entries with the same name; it is refused.")
+        raise RefusedFile(N_("The archive holds two entries with the same name; it is refused."))
     for entry in entries:
         if entry.flag_bits & 0x1:
             raise RefusedFile(
-                "The file is password-protected (encrypted). Remove the password, save it "
-                "again and upload it."
+                N_(
+                    "%(file)s is password-protected (encrypted). Remove the password, save it "
+                    "again and upload it."
+                )
             )
         if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise RefusedFile("The archive uses a compression method DOCX/XLSX files never use.")
+            raise RefusedFile(
+                N_("The archive uses a compression method DOCX/XLSX files never use.")
+            )
         ratio = entry.file_size / max(entry.compress_size, 1)
         if entry.file_size >= RATIO_CHECKED_FROM and ratio > limits.max_ratio:
             raise RefusedFile(
-                f"An entry of the archive expands {ratio:,.0f} times when unpacked (more than "
-                f"{limits.max_ratio:,}): this looks like a zip bomb and is refused."
+                N_(
+                    "An entry of the archive expands %(ratio)s times when unpacked (more than "
+                    "%(max)s): this looks like a zip bomb and is refused."
+                ),
+                ratio=Amount(ratio),
+                max=limits.max_ratio,
             )
     unzipped = sum(entry.file_size for entry in entries)
     if unzipped > limits.max_unzipped_bytes:
         raise RefusedFile(
-            f"The archive unpacks to {unzipped / 2**20:,.0f} MiB; at most "
-            f"{limits.max_unzipped_bytes / 2**20:,.0f} MiB is accepted (zip bomb protection)."
+            N_(
+                "The archive unpacks to %(size)s MiB; at most %(max)s MiB is accepted (zip "
+                "bomb protection)."
+            ),
+            size=Amount(unzipped / 2**20),
+            max=Amount(limits.max_unzipped_bytes / 2**20),
         )
 
 
@@ -235,60 +345,76 @@ def _ooxml_kind(names: set[str]) -> DocumentType:
     has = {kind: part in names for kind, part in OOXML_PART.items()}
     if any(name.lower().endswith("vbaproject.bin") for name in names):
         raise RefusedFile(
-            "The file contains macros (vbaProject.bin). Save it without macros, or as PDF."
+            N_("%(file)s contains macros (vbaProject.bin). Save it without macros, or as PDF.")
         )
     if CONTENT_TYPES in names and has[DOCX] != has[XLSX]:
         return DOCX if has[DOCX] else XLSX
     if has[DOCX] and has[XLSX]:
-        raise RefusedFile("The file holds both a Word document and an Excel workbook; refused.")
-    raise RefusedFile(f"The file is really {_describe_other_zip(names)}. {ACCEPTED}")
+        raise RefusedFile(N_("%(file)s holds both a Word document and an Excel workbook; refused."))
+    raise _really(_describe_other_zip(names))
+
+
+def _really(what: str) -> RefusedFile:
+    """The file is really something else (``what``, marked with ``N_``)."""
+    return RefusedFile(
+        N_("%(file)s is really %(what)s. %(accepted)s"),
+        what=Phrase(what),
+        accepted=Phrase(ACCEPTED),
+    )
 
 
 def _describe_other_zip(names: set[str]) -> str:
     if "mimetype" in names and "META-INF/manifest.xml" in names:
-        return "an OpenDocument file (ODT/ODS); save it as DOCX, XLSX or PDF"
+        return N_("an OpenDocument file (ODT/ODS); save it as DOCX, XLSX or PDF")
     if "ppt/presentation.xml" in names:
-        return "a PowerPoint presentation (PPTX); save it as PDF"
-    return "a ZIP archive, not a Word or Excel file"
+        return N_("a PowerPoint presentation (PPTX); save it as PDF")
+    return N_("a ZIP archive, not a Word or Excel file")
 
 
 def _read_capped(archive: zipfile.ZipFile, name: str) -> bytes:
     with archive.open(name) as member:
         content = member.read(MAX_CONTENT_TYPES_BYTES + 1)
     if len(content) > MAX_CONTENT_TYPES_BYTES:
-        raise RefusedFile(f"The archive's {name} is implausibly large; the file is refused.")
+        raise RefusedFile(
+            N_("The archive's %(name)s is implausibly large; the file is refused."), name=name
+        )
     return content
 
 
-def _refusal_for_other(data: bytes) -> str:
+def _refusal_for_other(data: bytes) -> RefusedFile:
     """Say what a file that is neither PDF nor ZIP looks like, and what to do."""
     if data.startswith(OLE_MAGIC):
-        return (
-            "The file is a legacy Microsoft Office file (.doc or .xls). Save it as Word "
-            "(DOCX), Excel (XLSX) or PDF and upload that."
+        return RefusedFile(
+            N_(
+                "%(file)s is a legacy Microsoft Office file (.doc or .xls). Save it as Word "
+                "(DOCX), Excel (XLSX) or PDF and upload that."
+            )
         )
     head = data[:PDF_TAIL]
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     for magic, what in (
-        (b"MZ", "a Windows program (EXE or DLL)"),
-        (b"\x7fELF", "a program for Linux"),
-        (b"{\\rtf", "an RTF document; save it as DOCX or PDF"),
-        (b"\x89PNG", "a PNG image; put it in a PDF"),
-        (b"\xff\xd8\xff", "a JPEG image; put it in a PDF"),
-        (b"GIF8", "a GIF image; put it in a PDF"),
-        (b"\x1f\x8b", "a gzip archive"),
-        (b"Rar!", "a RAR archive"),
-        (b"7z\xbc\xaf", "a 7-Zip archive"),
-        (b"PK\x05\x06", "an empty ZIP archive"),
+        (b"MZ", N_("a Windows program (EXE or DLL)")),
+        (b"\x7fELF", N_("a program for Linux")),
+        (b"{\\rtf", N_("an RTF document; save it as DOCX or PDF")),
+        (b"\x89PNG", N_("a PNG image; put it in a PDF")),
+        (b"\xff\xd8\xff", N_("a JPEG image; put it in a PDF")),
+        (b"GIF8", N_("a GIF image; put it in a PDF")),
+        (b"\x1f\x8b", N_("a gzip archive")),
+        (b"Rar!", N_("a RAR archive")),
+        (b"7z\xbc\xaf", N_("a 7-Zip archive")),
+        (b"PK\x05\x06", N_("an empty ZIP archive")),
     ):
         if data.startswith(magic):
-            return f"The file is really {what}. {ACCEPTED}"
+            return _really(what)
     if text.startswith(b"<svg") or b"<svg" in text[:300]:
-        return f"The file is really an SVG image (which can hold scripts). {ACCEPTED}"
+        return _really(N_("an SVG image (which can hold scripts)"))
     if MARKUP_TAG.search(head):
-        return f"The file is really an HTML page or script. {ACCEPTED}"
+        return _really(N_("an HTML page or script"))
     if text.startswith(b"<?xml"):
-        return f"The file is really an XML file. {ACCEPTED}"
+        return _really(N_("an XML file"))
     if b"\x00" not in head:
-        return f"The file is really plain text (perhaps a script), not a document. {ACCEPTED}"
-    return f"The file is not a PDF, DOCX or XLSX document. {ACCEPTED}"
+        return _really(N_("plain text (perhaps a script), not a document"))
+    return RefusedFile(
+        N_("%(file)s is not a PDF, DOCX or XLSX document. %(accepted)s"),
+        accepted=Phrase(ACCEPTED),
+    )

@@ -8,6 +8,7 @@ for a year and revalidated by ETag (the SHA-256).
 import logging
 
 from flask import Blueprint, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
 
 from tradeportal.attachments.queries import get_attachment
 from tradeportal.attachments.storage import stored_path
@@ -27,7 +28,7 @@ def download(attachment_id: int, filename: str):
     """Send an attachment's bytes as a download; 410 Gone once it is withdrawn."""
     attachment = get_attachment(db.session, attachment_id)
     if attachment is None:
-        return render_error(404, "There is no file at this address.")
+        return render_error(404, _("There is no file at this address."))
     if attachment.is_withdrawn:
         return render_template("attachments/withdrawn.html", attachment=attachment), 410
     if filename != attachment.filename:
@@ -40,8 +41,10 @@ def download(attachment_id: int, filename: str):
         logger.error("Attachment %s has no file at %s", attachment.id, path)
         return render_error(
             500,
-            "This file cannot be found on the server. The problem has been logged; "
-            "please try again later.",
+            _(
+                "This file cannot be found on the server. The problem has been logged; "
+                "please try again later."
+            ),
         )
     response = send_file(
         path,

@@ -5,6 +5,7 @@ from functools import wraps
 from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_fresh
 from werkzeug.urls import iri_to_uri
 
@@ -36,12 +37,15 @@ def local_path(target: str | None) -> str | None:
     return target
 
 
-def login_redirect(message: str = "Sign in to open this page."):
-    """Send the visitor to the sign-in page, coming back here afterwards when safe."""
+def login_redirect(message: str | None = None):
+    """Send the visitor to the sign-in page, coming back here afterwards when safe.
+
+    ``message`` (default "Sign in to open this page.") is flashed, in the language shown.
+    """
     next_path = None
     if request.method in ("GET", "HEAD"):
         next_path = local_path(iri_to_uri(request.full_path).rstrip("?"))
-    flash(message)
+    flash(message or _("Sign in to open this page."))
     return redirect(url_for("auth.login", next=next_path))
 
 
@@ -49,8 +53,12 @@ def forbidden(role: Role):
     """Answer 403 for a signed-in account whose role is too low."""
     return render_error(
         403,
-        f"This page needs the {role.label} role; your account is "
-        f"{current_user.role.label}. Ask an administrator if you need it.",
+        _(
+            "This page needs the %(role)s role; your account is %(yours)s. "
+            "Ask an administrator if you need it.",
+            role=role.label,
+            yours=current_user.role.label,
+        ),
     )
 
 
@@ -64,7 +72,7 @@ def check_access(role: Role, *, fresh: bool = False):
     if not current_user.can(role):
         return forbidden(role)
     if fresh and not login_fresh():
-        return login_redirect("Confirm your password to open this page.")
+        return login_redirect(_("Confirm your password to open this page."))
     return None
 
 

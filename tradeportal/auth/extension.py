@@ -23,6 +23,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from tradeportal.config import ConfigError
 from tradeportal.db import db
 from tradeportal.errors import render_error
+from tradeportal.i18n import N_
 
 MAX_REMEMBER = timedelta(days=14)
 
@@ -31,7 +32,8 @@ login_manager.session_protection = "strong"  # the app's SESSION_PROTECTION wins
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
 
-CSRF_MESSAGE = (
+# English in the API's JSON; the error page shows it in the language of the page.
+CSRF_MESSAGE = N_(
     "This form has expired or did not come from this site, so nothing was changed. "
     "Go back, reload the page and send the form again."
 )

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 from flask import Response, current_app, render_template, request, stream_with_context
+from flask_babel import ngettext
 from marshmallow import ValidationError
 
 from tradeportal.auth.access import role_required
@@ -59,7 +60,14 @@ def audit():
     size = int(current_app.config["AUDIT_PAGE_SIZE"])
     page = audit_page(db.session, filters, values["page"], size)
     if values["page"] > page.pages:
-        return render_error(404, f"The audit log has {page.pages} page(s) with these filters.")
+        return render_error(
+            404,
+            ngettext(
+                "The audit log has %(num)s page with these filters.",
+                "The audit log has %(num)s pages with these filters.",
+                page.pages,
+            ),
+        )
     return render_template(
         "manage/audit.html",
         page=page,

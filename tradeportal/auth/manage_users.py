@@ -1,6 +1,7 @@
 """User administration under /manage/users (administrators only)."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 
@@ -13,7 +14,7 @@ from tradeportal.auth.schemas import RoleChangeInput, UserCreateInput
 from tradeportal.auth.services import AccountRuleError, change_role, create_user, set_active
 from tradeportal.auth.views import form_messages
 from tradeportal.db import db
-from tradeportal.errors import render_error
+from tradeportal.errors import people_message, render_error
 
 admin_only = role_required(Role.ADMIN, fresh=True)
 
@@ -23,7 +24,7 @@ def _user_or_404(user_id: int) -> User | None:
 
 
 def _no_such_user():
-    return render_error(404, "There is no account with this number.")
+    return render_error(404, _("There is no account with this number."))
 
 
 @bp.get("/users")
@@ -57,7 +58,7 @@ def user_new():
         )
     except AccountRuleError as error:
         db.session.rollback()
-        return _new_user_form({error.field or "_form": [error.message]}, form, status=409)
+        return _new_user_form({error.field or "_form": [people_message(error)]}, form, status=409)
     db.session.commit()
     # Rendered, not redirected: a generated password must never travel in the session.
     return render_template(
@@ -106,10 +107,10 @@ def user_role(user_id: int):
         return _detail(user, form_messages(error), status=422)
     except AccountRuleError as error:
         db.session.rollback()
-        return _detail(user, {"role": [error.message]}, status=409)
+        return _detail(user, {"role": [people_message(error)]}, status=409)
     db.session.commit()
     if changed:
-        flash(f"{user.email} is now {user.role.label}.")
+        flash(_("%(email)s is now %(role)s.", email=user.email, role=user.role.label))
     return redirect(url_for("manage.user_detail", user_id=user.id))
 
 
@@ -135,8 +136,11 @@ def _set_active(user_id: int, *, active: bool):
         changed = set_active(db.session, current_user, user, active)
     except AccountRuleError as error:
         db.session.rollback()
-        return _detail(user, {"active": [error.message]}, status=409)
+        return _detail(user, {"active": [people_message(error)]}, status=409)
     db.session.commit()
     if changed:
-        flash(f"{user.email} is {'enabled' if active else 'disabled'}.")
+        if active:
+            flash(_("%(email)s is enabled.", email=user.email))
+        else:
+            flash(_("%(email)s is disabled.", email=user.email))
     return redirect(url_for("manage.user_detail", user_id=user.id))

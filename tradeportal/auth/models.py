@@ -5,6 +5,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -25,7 +26,13 @@ class Role(enum.Enum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        """The role for people, in the language shown ("Editor" / "Rédacteur")."""
+        return {
+            "viewer": _("Viewer"),
+            "editor": _("Editor"),
+            "publisher": _("Publisher"),
+            "admin": _("Admin"),
+        }[self.value]
 
     def includes(self, other: "Role") -> bool:
         """Tell whether this role may do everything ``other`` may."""

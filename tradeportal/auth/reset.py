@@ -8,12 +8,14 @@ everywhere. Nothing is stored: the signature and the fingerprint are the whole s
 import hashlib
 
 from flask import current_app, render_template
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from tradeportal.auth.audit import record_audit
 from tradeportal.auth.models import User
 from tradeportal.auth.queries import find_user_by_email
+from tradeportal.i18n import chosen_language
 from tradeportal.mail.outbox import queue_email
 from tradeportal.public_links import public_url
 
@@ -51,6 +53,7 @@ def request_reset(session: Session, email: str) -> bool:
     """Queue a reset email when ``email`` names an active account; flush, never commit.
 
     The caller answers the same whatever this returns, so nobody learns which emails exist.
+    Accounts store no language: the email is in the language the reset was asked in.
     """
     user = find_user_by_email(session, email)
     if user is None or not user.is_active:
@@ -62,11 +65,12 @@ def request_reset(session: Session, email: str) -> bool:
     queue_email(
         session,
         to=user.email,
-        subject="Reset your password for the trade portal",
+        subject=_("Reset your password for the trade portal"),
         text=render_template("auth/email/reset.txt", **context),
         html=render_template("auth/email/reset.html", **context),
         dedupe_key="password_reset:" + hashlib.sha256(token.encode()).hexdigest()[:40],
         kind="password_reset",
+        language=chosen_language(),
     )
     record_audit(session, None, "password_reset_requested", user)
     return True

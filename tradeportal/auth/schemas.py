@@ -1,11 +1,19 @@
-"""Input schemas of the sign-in, password and user administration forms (and the CLI)."""
+"""Input schemas of the sign-in, password and user administration forms (and the CLI).
+
+Messages are for people: translated when raised (``_``) or, marked ``N_``, when a form
+shows them (``views.form_messages``); the CLI, outside any request, gets the English.
+"""
 
 import re
+from typing import ClassVar
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validates_schema
 
 from tradeportal.auth.models import Role
+from tradeportal.i18n import N_
 
 MAX_PASSWORD_LENGTH = 256
 # Deliberately plain: one "@", a dot in the domain, printable ASCII without spaces.
@@ -23,12 +31,17 @@ class FormSchema(Schema):
 class EmailAddress(fields.String):
     """An email address, trimmed and lower-cased (accounts ignore case)."""
 
+    default_error_messages: ClassVar[dict[str, str]] = {
+        "required": N_("Enter an email address."),
+        "null": N_("Enter an email address."),
+    }
+
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         if not text:
-            raise ValidationError("Enter an email address.")
+            raise ValidationError(_("Enter an email address."))
         if len(text) > 254 or not EMAIL_SHAPE.fullmatch(text):
-            raise ValidationError("Enter an email address like name@example.org.")
+            raise ValidationError(_("Enter an email address like name@example.org."))
         return text.lower()
 
 
@@ -38,9 +51,11 @@ class DisplayName(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = " ".join(super()._deserialize(value, attr, data, **kwargs).split())
         if not text:
-            raise ValidationError("Enter the person's name.")
+            raise ValidationError(_("Enter the person's name."))
         if len(text) > 120:
-            raise ValidationError(f"Use at most 120 characters (this is {len(text)}).")
+            raise ValidationError(
+                _("Use at most %(max)s characters (this is %(num)s).", max=120, num=len(text))
+            )
         return text
 
 
@@ -55,10 +70,10 @@ class Password(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs)
         if text == "":
             if self.required:
-                raise ValidationError("Enter a password.")
+                raise ValidationError(_("Enter a password."))
             return None
         if len(text) > MAX_PASSWORD_LENGTH:
-            raise ValidationError(f"Use at most {MAX_PASSWORD_LENGTH} characters.")
+            raise ValidationError(_("Use at most %(num)s characters.", num=MAX_PASSWORD_LENGTH))
         if self.new:
             check_new_password(text)
         return text
@@ -69,10 +84,14 @@ def check_new_password(password: str) -> None:
     minimum = int(current_app.config["PASSWORD_MIN_LENGTH"])
     if len(password) < minimum:
         raise ValidationError(
-            f"Use at least {minimum} characters; a few unrelated words make a good password."
+            ngettext(
+                "Use at least %(num)s character; a few unrelated words make a good password.",
+                "Use at least %(num)s characters; a few unrelated words make a good password.",
+                minimum,
+            )
         )
     if CONTROL_CHARACTERS.search(password):
-        raise ValidationError("Use letters, digits, spaces and punctuation only.")
+        raise ValidationError(_("Use letters, digits, spaces and punctuation only."))
 
 
 class RoleChoice(fields.String):
@@ -84,14 +103,14 @@ class RoleChoice(fields.String):
             return Role(text)
         except ValueError:
             names = ", ".join(role.value for role in Role)
-            raise ValidationError(f"Choose one of: {names}.") from None
+            raise ValidationError(_("Choose one of: %(names)s.", names=names)) from None
 
 
-def _required(message: str) -> dict:
+def _required(message) -> dict:
     return {"required": message, "null": message}
 
 
-def _not_blank(message: str):
+def _not_blank(message):
     def check(value: str) -> None:
         if not value.strip():
             raise ValidationError(message)
@@ -103,53 +122,53 @@ class LoginInput(FormSchema):
     # Not checked for shape: a malformed email simply matches no account.
     email = fields.String(
         required=True,
-        validate=_not_blank("Enter your email address."),
-        error_messages=_required("Enter your email address."),
+        validate=_not_blank(N_("Enter your email address.")),
+        error_messages=_required(N_("Enter your email address.")),
     )
-    password = Password(new=False, required=True, error_messages=_required("Enter a password."))
+    password = Password(new=False, required=True, error_messages=_required(N_("Enter a password.")))
     remember = fields.Boolean(load_default=False)
     next = fields.String(load_default=None)
 
 
 class PasswordChangeInput(FormSchema):
     current_password = Password(
-        new=False, required=True, error_messages=_required("Enter your current password.")
+        new=False, required=True, error_messages=_required(N_("Enter your current password."))
     )
-    new_password = Password(required=True, error_messages=_required("Enter a new password."))
+    new_password = Password(required=True, error_messages=_required(N_("Enter a new password.")))
     new_password_again = fields.String(
-        required=True, error_messages=_required("Type the new password again.")
+        required=True, error_messages=_required(N_("Type the new password again."))
     )
 
     @validates_schema
     def _passwords_agree(self, data, **kwargs):
         if data["new_password"] != data["new_password_again"]:
-            raise ValidationError("The two new passwords differ.", "new_password_again")
+            raise ValidationError(_("The two new passwords differ."), "new_password_again")
         if data["new_password"] == data["current_password"]:
-            raise ValidationError("Choose a password you have not used here.", "new_password")
+            raise ValidationError(_("Choose a password you have not used here."), "new_password")
 
 
 class PasswordResetInput(FormSchema):
-    new_password = Password(required=True, error_messages=_required("Enter a new password."))
+    new_password = Password(required=True, error_messages=_required(N_("Enter a new password.")))
     new_password_again = fields.String(
-        required=True, error_messages=_required("Type the new password again.")
+        required=True, error_messages=_required(N_("Type the new password again."))
     )
 
     @validates_schema
     def _passwords_agree(self, data, **kwargs):
         if data["new_password"] != data["new_password_again"]:
-            raise ValidationError("The two new passwords differ.", "new_password_again")
+            raise ValidationError(_("The two new passwords differ."), "new_password_again")
 
 
 class UserCreateInput(FormSchema):
-    email = EmailAddress(required=True, error_messages=_required("Enter an email address."))
-    display_name = DisplayName(required=True, error_messages=_required("Enter the name."))
-    role = RoleChoice(required=True, error_messages=_required("Choose a role."))
+    email = EmailAddress(required=True, error_messages=_required(N_("Enter an email address.")))
+    display_name = DisplayName(required=True, error_messages=_required(N_("Enter the name.")))
+    role = RoleChoice(required=True, error_messages=_required(N_("Choose a role.")))
     # Empty: the portal generates one and shows it once.
     password = Password(load_default=None)
 
 
 class RoleChangeInput(FormSchema):
-    role = RoleChoice(required=True, error_messages=_required("Choose a role."))
+    role = RoleChoice(required=True, error_messages=_required(N_("Choose a role.")))
 
 
 class Matching(fields.String):
@@ -175,9 +194,9 @@ class AuditFilterInput(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    action = Matching(r"[a-z][a-z0-9_.]{1,39}", "Unknown action; choose one from the list.")
-    user = Matching(r"[1-9][0-9]{0,17}", "Unknown user; choose one from the list.")
-    page = Matching(r"[1-9][0-9]{0,5}", "Page numbers are whole numbers from 1.")
+    action = Matching(r"[a-z][a-z0-9_.]{1,39}", N_("Unknown action; choose one from the list."))
+    user = Matching(r"[1-9][0-9]{0,17}", N_("Unknown user; choose one from the list."))
+    page = Matching(r"[1-9][0-9]{0,5}", N_("Page numbers are whole numbers from 1."))
 
     @post_load
     def _as_values(self, data, **kwargs):

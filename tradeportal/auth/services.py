@@ -5,6 +5,7 @@ Every change writes an audit event in the same transaction; the route or command
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from tradeportal.auth.audit import record_audit
@@ -81,7 +82,7 @@ def create_user(
 ) -> User:
     """Create an active account; the email must not be taken (in any case)."""
     if find_user_by_email(session, email) is not None:
-        raise AccountRuleError("An account with this email already exists.", field="email")
+        raise AccountRuleError(_("An account with this email already exists."), field="email")
     user = User(
         email=email.strip().lower(),
         display_name=display_name,
@@ -101,7 +102,7 @@ def change_role(
     if role == user.role:
         return False
     if actor is not None and actor.id == user.id:
-        raise AccountRuleError("You cannot change your own role; ask another administrator.")
+        raise AccountRuleError(_("You cannot change your own role; ask another administrator."))
     if user.role == Role.ADMIN and user.is_active:
         _keep_another_admin(session, user, "demoted")
     previous = user.role
@@ -122,7 +123,7 @@ def set_active(
         return False
     if not active:
         if actor is not None and actor.id == user.id:
-            raise AccountRuleError("You cannot disable your own account.")
+            raise AccountRuleError(_("You cannot disable your own account."))
         if user.role == Role.ADMIN:
             _keep_another_admin(session, user, "disabled")
         user.session_token = new_session_token()
@@ -150,7 +151,16 @@ def log_out_everywhere(session: Session, user: User) -> None:
 
 def _keep_another_admin(session: Session, user: User, change: str) -> None:
     if not active_admin_ids(session, lock=True) - {user.id}:
-        raise AccountRuleError(
-            f"{user.email} is the last active administrator and cannot be {change}; "
-            "make someone else an administrator first."
-        )
+        if change == "demoted":
+            message = _(
+                "%(email)s is the last active administrator and cannot be demoted; "
+                "make someone else an administrator first.",
+                email=user.email,
+            )
+        else:
+            message = _(
+                "%(email)s is the last active administrator and cannot be disabled; "
+                "make someone else an administrator first.",
+                email=user.email,
+            )
+        raise AccountRuleError(message)

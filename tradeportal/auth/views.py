@@ -11,6 +11,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_fresh, login_required, login_user, logout_user
 from marshmallow import ValidationError
 
@@ -23,22 +24,29 @@ from tradeportal.auth.reset import request_reset, user_for_token
 from tradeportal.auth.schemas import LoginInput, PasswordChangeInput, PasswordResetInput
 from tradeportal.auth.services import authenticate, change_password, log_out_everywhere
 from tradeportal.db import db
+from tradeportal.i18n import N_
 
 bp = Blueprint("auth", __name__)
 bp.after_request(no_store)
 
 # The same words for an unknown email and a wrong password: no hint which emails exist.
-WRONG_CREDENTIALS = "The email or password is wrong."
-DISABLED = "This account is disabled. Ask an administrator to enable it."
+WRONG_CREDENTIALS = N_("The email or password is wrong.")
+DISABLED = N_("This account is disabled. Ask an administrator to enable it.")
+
+
+def _people(message) -> str:
+    """A form message in the language of the page: the schemas' messages are translated
+    when raised or lazy; marshmallow's own English ones are looked up in the catalog."""
+    return _(message) if isinstance(message, str) else str(message)
 
 
 def form_messages(error: ValidationError) -> dict[str, list[str]]:
     """Turn a marshmallow error into {field: [messages]}; form-wide ones under "_form"."""
     messages = error.messages if isinstance(error.messages, dict) else {"_form": error.messages}
     return {
-        ("_form" if field == "_schema" else field): list(
-            found if isinstance(found, list) else [str(found)]
-        )
+        ("_form" if field == "_schema" else field): [
+            _people(message) for message in (found if isinstance(found, list) else [found])
+        ]
         for field, found in messages.items()
     }
 
@@ -90,7 +98,7 @@ def login():
     if not result.ok:
         g.sign_in_failed = True
         message = DISABLED if result.disabled else WRONG_CREDENTIALS
-        return _login_form(data["email"], next_path, {"_form": [message]})
+        return _login_form(data["email"], next_path, {"_form": [_(message)]})
     # A new session: nothing set before signing in (by anyone) survives into it.
     session.clear()
     login_user(result.user, remember=data["remember"])
@@ -118,7 +126,7 @@ def logout():
     # (flask-login#600), because logout_user() leaves its removal order in the session.
     session.clear()
     logout_user()
-    flash("You are signed out.")
+    flash(_("You are signed out."))
     return redirect(url_for("auth.login"))
 
 
@@ -137,7 +145,7 @@ def logout_everywhere():
     db.session.commit()
     session.clear()
     logout_user()
-    flash("You are signed out on every device. Sign in again to continue here.")
+    flash(_("You are signed out on every device. Sign in again to continue here."))
     return redirect(url_for("auth.login"))
 
 
@@ -154,7 +162,7 @@ def password():
         return render_template("auth/password.html", errors=form_messages(error)), 422
     user = current_user._get_current_object()
     if not verify_password(user.password_hash, data["current_password"]):
-        errors = {"current_password": ["This is not your current password."]}
+        errors = {"current_password": [_("This is not your current password.")]}
         return render_template("auth/password.html", errors=errors), 422
     remember = _remembered()
     change_password(db.session, user, data["new_password"])
@@ -162,7 +170,7 @@ def password():
     # The old token is gone, so this browser signs in again with the new one.
     session.clear()
     login_user(user, remember=remember)
-    flash("Your password is changed. Other devices have been signed out.")
+    flash(_("Your password is changed. Other devices have been signed out."))
     return redirect(url_for("auth.account"))
 
 
@@ -175,7 +183,7 @@ def request_password_reset():
         return render_template("auth/reset_request.html", errors={}, sent=False)
     email = normalise_email(request.form.get("email", ""))[:254]
     if not email:
-        errors = {"email": ["Enter your email address."]}
+        errors = {"email": [_("Enter your email address.")]}
         return render_template("auth/reset_request.html", errors=errors, sent=False), 422
     request_reset(db.session, email)
     db.session.commit()
@@ -188,7 +196,7 @@ def reset_password(token: str):
     """Set a new password from an emailed link; every session of the account ends."""
     user = user_for_token(db.session, token[:500])
     if user is None:
-        flash("This reset link has expired or was already used. Ask for a new one.")
+        flash(_("This reset link has expired or was already used. Ask for a new one."))
         return redirect(url_for("auth.request_password_reset"))
     if request.method == "GET":
         return render_template("auth/reset.html", errors={}, token=token)
@@ -202,5 +210,5 @@ def reset_password(token: str):
     db.session.commit()
     session.clear()
     logout_user()
-    flash("Your password is set. Sign in with it.")
+    flash(_("Your password is set. Sign in with it."))
     return redirect(url_for("auth.login"))

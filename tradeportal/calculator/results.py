@@ -97,7 +97,8 @@ class Calculation:
     day: date
     currency: str  # of every amount below: the schedule's
     hs_code: str | None = None
-    hs_description: str | None = None
+    hs_description: str | None = None  # English (the API's)
+    hs_description_fr: str | None = None  # for pages: localized(calculation, "hs_description")
     line_code: str | None = None
     line_description: str | None = None
     schedule_code: str | None = None
@@ -114,6 +115,10 @@ class Calculation:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     line_choices: list[LineChoice] = field(default_factory=list)
+
+    @property
+    def hs_description_en(self) -> str | None:
+        return self.hs_description
 
     @property
     def applied_duty(self) -> DutyResult | None:

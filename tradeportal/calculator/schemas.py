@@ -13,6 +13,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validates_sc
 from tradeportal.calculator.evaluate import CENT, INPUT_UNITS, WIDE
 from tradeportal.calculator.results import CIF, FOB, CalculationParams
 from tradeportal.content.fields import CountryCode, HsCodeText, IsoDate
+from tradeportal.i18n import N_
 
 CURRENCY = re.compile(r"[A-Z]{3}")
 MAX_AMOUNT = Decimal("1e12")  # a trillion: more is a typo, and keeps every sum exact
@@ -22,6 +23,22 @@ MAX_EXCHANGE_RATE = Decimal("1e6")
 SMALLEST = Decimal("0.000001")
 MAX_NUMBER_LENGTH = 30
 BASES = (CIF, FOB)
+
+
+class Message(str):
+    """An English message (what the API says) that a page can say in its own language.
+
+    ``template`` is the English text with ``%(name)s`` placeholders, marked with ``N_``;
+    ``values`` fill them: pages show ``gettext(message.template, **message.values)``.
+    """
+
+    template: str
+    values: dict
+
+    def __new__(cls, template: str, **values):
+        said = super().__new__(cls, template % values if values else template)
+        said.template, said.values = template, values
+        return said
 
 
 class Country(CountryCode):
@@ -42,13 +59,17 @@ class Code(fields.Field):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str) or len(value) > 10:
-            raise ValidationError("Must be a short code.")
+            raise ValidationError(N_("Must be a short code."))
         text = value.strip().upper() if self.upper else value.strip().lower()
         if self.choices is None:
             if not CURRENCY.fullmatch(text):
-                raise ValidationError("Must be a three-letter ISO 4217 currency code, e.g. GBP.")
+                raise ValidationError(
+                    N_("Must be a three-letter ISO 4217 currency code, e.g. GBP.")
+                )
         elif text not in self.choices:
-            raise ValidationError(f"Must be one of: {', '.join(self.choices)}.")
+            raise ValidationError(
+                Message(N_("Must be one of: %(choices)s."), choices=", ".join(self.choices))
+            )
         return text
 
 
@@ -61,13 +82,27 @@ class Amount(fields.Decimal):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str) and len(value) > MAX_NUMBER_LENGTH:
-            raise ValidationError("Not a valid number.")
+            raise ValidationError(N_("Not a valid number."))
         number = super()._deserialize(value, attr, data, **kwargs)
         if not self.minimum <= number <= self.maximum:
             raise ValidationError(
-                f"Must be at least {self.minimum:f} and at most {self.maximum:,f}."
+                Message(
+                    N_("Must be at least %(minimum)s and at most %(maximum)s."),
+                    minimum=f"{self.minimum:f}",
+                    maximum=f"{self.maximum:,f}",
+                )
             )
         return number
+
+
+FOB_NEEDS = {
+    "freight": N_("A FOB value needs the freight cost (0 if none)."),
+    "insurance": N_("A FOB value needs the insurance cost (0 if none)."),
+}
+CIF_INCLUDES = {
+    "freight": N_("A CIF value already includes freight; choose FOB to add it."),
+    "insurance": N_("A CIF value already includes insurance; choose FOB to add it."),
+}
 
 
 class CalculationInput(Schema):
@@ -90,15 +125,15 @@ class CalculationInput(Schema):
     def check_together(self, data, **kwargs):
         errors = {}
         if data.get("quantity") is not None and not data.get("unit"):
-            errors["unit"] = ["Give the unit of the quantity."]
+            errors["unit"] = [N_("Give the unit of the quantity.")]
         if data.get("unit") and data.get("quantity") is None:
-            errors["quantity"] = ["Give the quantity in this unit, or leave the unit empty."]
+            errors["quantity"] = [N_("Give the quantity in this unit, or leave the unit empty.")]
         for name in ("freight", "insurance"):
             given = data.get(name) is not None
             if data.get("basis") == FOB and not given:
-                errors[name] = [f"A FOB value needs the {name} cost (0 if none)."]
+                errors[name] = [FOB_NEEDS[name]]
             if data.get("basis", CIF) == CIF and given:
-                errors[name] = [f"A CIF value already includes {name}; choose FOB to add it."]
+                errors[name] = [CIF_INCLUDES[name]]
         if errors:
             raise ValidationError(errors)
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from tradeportal.agreements.queries import code_range, get_scheme, origin_rules_for
@@ -25,6 +27,7 @@ from tradeportal.calculator.results import (
 )
 from tradeportal.hs.catalog import Node
 from tradeportal.hs.codes import format_code
+from tradeportal.i18n import locale_for
 from tradeportal.tariffs.models import TariffLine, TaxKind
 from tradeportal.tariffs.queries import (
     internal_taxes_for,
@@ -36,12 +39,18 @@ from tradeportal.validity import today
 HUNDRED = Decimal(100)
 
 
-def calculate(session: Session, params: CalculationParams) -> Calculation:
+def calculate(session: Session, params: CalculationParams, language: str = "en") -> Calculation:
     """Compute the duties, taxes and landed cost of a shipment, explaining every step.
 
     ``session`` is the app's session; the tariffs and agreements queries reused here read
-    through it (as ``db.session``), so call this inside the app context.
+    through it (as ``db.session``), so call this inside the app context. The explanations
+    are in ``language``: English by default (the API), the page's language on the page.
     """
+    with force_locale(locale_for(language)):
+        return _calculate(session, params)
+
+
+def _calculate(session: Session, params: CalculationParams) -> Calculation:
     day = params.day or today()
     calc = Calculation(params=params, day=day, currency=params.currency)
     node = resolve_node(params, day, calc)
@@ -50,19 +59,24 @@ def calculate(session: Session, params: CalculationParams) -> Calculation:
         calc.currency = line.schedule.currency
     elif line is not None:
         calc.notes.append(
-            f"The schedule records no currency: amounts are taken to be in {params.currency}."
+            _(
+                "The schedule records no currency: amounts are taken to be in %(currency)s.",
+                currency=params.currency,
+            )
         )
     calc.customs_value = _customs_value(params, line, calc)
     basis = Basis(
-        calc.customs_value, "the customs value", calc.currency, params.quantity, params.unit
+        calc.customs_value, _("the customs value"), calc.currency, params.quantity, params.unit
     )
     duty = _duties(node, line, params, basis, calc) if line else None
     if node is not None:
         _taxes(node, params, calc, duty)
     _totals(calc, duty)
     calc.notes.append(
-        "Amounts are computed exactly and rounded to the cent only when shown. Costs after "
-        "the border (handling, brokerage, inland transport) are not included."
+        _(
+            "Amounts are computed exactly and rounded to the cent only when shown. Costs after "
+            "the border (handling, brokerage, inland transport) are not included."
+        )
     )
     return calc
 
@@ -76,31 +90,46 @@ def _customs_value(
         value = params.value + params.freight + params.insurance
         calc.steps.append(
             Step(
-                "Customs value (CIF)",
-                f"FOB {money(params.value, given)} + freight {money(params.freight, given)} "
-                f"+ insurance {money(params.insurance, given)}",
+                _("Customs value (CIF)"),
+                _(
+                    "FOB %(value)s + freight %(freight)s + insurance %(insurance)s",
+                    value=money(params.value, given),
+                    freight=money(params.freight, given),
+                    insurance=money(params.insurance, given),
+                ),
                 value,
                 given,
             )
         )
         calc.notes.append(
-            "The customs value is the CIF value (cost, insurance and freight to the border), "
-            "the basis of the WTO Customs Valuation Agreement as the UK and the EU apply it."
+            _(
+                "The customs value is the CIF value (cost, insurance and freight to the border), "
+                "the basis of the WTO Customs Valuation Agreement as the UK and the EU apply it."
+            )
         )
     else:
         value = params.value
-        calc.steps.append(Step("Customs value (CIF)", "as given", value, given))
+        calc.steps.append(Step(_("Customs value (CIF)"), _("as given"), value, given))
     if calc.currency == given:
         if params.exchange_rate is not None and params.exchange_rate != 1:
-            calc.notes.append(f"The exchange rate given is not used: the value is in {given}.")
+            calc.notes.append(
+                _(
+                    "The exchange rate given is not used: the value is in %(currency)s.",
+                    currency=given,
+                )
+            )
         return value
     if params.exchange_rate is None:
         calc.problems.append(
             Problem(
-                f"The value is in {given} but the {line.schedule.title} is in {calc.currency}, "
-                f"and the portal holds no exchange rates: give the exchange rate "
-                f"({calc.currency} for 1 {given}). Nothing based on the value can be computed "
-                "without it.",
+                _(
+                    "The value is in %(given)s but the %(schedule)s is in %(currency)s, and the "
+                    "portal holds no exchange rates: give the exchange rate (%(currency)s for 1 "
+                    "%(given)s). Nothing based on the value can be computed without it.",
+                    given=given,
+                    schedule=line.schedule.title,
+                    currency=calc.currency,
+                ),
                 "exchange_rate",
             )
         )
@@ -108,15 +137,17 @@ def _customs_value(
     converted = value * params.exchange_rate
     calc.steps.append(
         Step(
-            f"Customs value in {calc.currency}",
+            _("Customs value in %(currency)s", currency=calc.currency),
             f"{money(value, given)} × {number(params.exchange_rate)} {calc.currency}/{given}",
             converted,
             calc.currency,
         )
     )
     calc.notes.append(
-        "The portal holds no exchange rates: the rate given is used. Customs convert at the "
-        "rate they publish for the period of import."
+        _(
+            "The portal holds no exchange rates: the rate given is used. Customs convert at the "
+            "rate they publish for the period of import."
+        )
     )
     return converted
 
@@ -139,13 +170,13 @@ def _duties(
     node: Node, line: TariffLine, params: CalculationParams, basis: Basis, calc: Calculation
 ) -> _Applied:
     """Compute MFN and every preference the origin qualifies for; apply the best one."""
-    mfn_eval = evaluate_rate(line.parsed_rate, basis, "MFN duty", calc.day)
+    mfn_eval = evaluate_rate(line.parsed_rate, basis, _("MFN duty"), calc.day)
     _record(calc, mfn_eval)
     mfn = DutyResult(
         "mfn",
-        f"MFN duty ({line.schedule.title})",
+        _("MFN duty (%(schedule)s)", schedule=line.schedule.title),
         line.rate_text,
-        describe_rate(line.parsed_rate),
+        describe_rate(line.parsed_rate, localized=True),
         mfn_eval.amount,
         mfn_eval.complete,
         problems=mfn_eval.problems,
@@ -160,22 +191,31 @@ def _duties(
     applied = best if better else mfn
     applied.applied = True
     if better:
-        saving = f"saves {money(mfn.amount - best.amount, basis.currency)} against MFN"
-        formula = f"{best.rate_text} under the {best.agreement}; " + (
-            saving if mfn.complete else "MFN could not be fully computed"
-        )
+        if mfn.complete:
+            formula = _(
+                "%(rate)s under the %(agreement)s; saves %(saving)s against MFN",
+                rate=best.rate_text,
+                agreement=best.agreement,
+                saving=money(mfn.amount - best.amount, basis.currency),
+            )
+        else:
+            formula = _(
+                "%(rate)s under the %(agreement)s; MFN could not be fully computed",
+                rate=best.rate_text,
+                agreement=best.agreement,
+            )
     elif best is not None and not mfn_eval.complete and not mfn_eval.lower_bound:
-        formula = (
+        formula = _(
             "MFN: its maximum could not be applied, so whether the preference is lower "
             "cannot be told; give what the maximum needs (see the problems)"
         )
     elif best is not None:
-        formula = "MFN: the preference gives no lower duty, so there is no need to claim it"
+        formula = _("MFN: the preference gives no lower duty, so there is no need to claim it")
     elif preferences:
-        formula = "MFN: the preferential duty could not be computed"
+        formula = _("MFN: the preferential duty could not be computed")
     else:
-        formula = "MFN: no preference recorded for goods of this origin"
-    calc.steps.append(Step("Duty applied", formula, applied.amount, basis.currency))
+        formula = _("MFN: no preference recorded for goods of this origin")
+    calc.steps.append(Step(_("Duty applied"), formula, applied.amount, basis.currency))
     calc.duty = applied.amount
     return _Applied(applied.amount, applied.complete)
 
@@ -195,7 +235,7 @@ def _preferences(
     node: Node, line: TariffLine, params: CalculationParams, basis: Basis, calc: Calculation
 ) -> list[DutyResult]:
     if params.origin is None:
-        calc.notes.append("Give the origin of the goods to see the preferences they may claim.")
+        calc.notes.append(_("Give the origin of the goods to see the preferences they may claim."))
         return []
     results = []
     answer = preferences_for(node.code, params.market, params.origin, calc.day)
@@ -206,11 +246,16 @@ def _preferences(
         if match.applicable.parts:
             parts = ", ".join(format_code(part) for part in match.applicable.parts)
             calc.notes.append(
-                f"The {rate.agreement_name} covers only part of {format_code(node.code)} "
-                f"({parts}): enter one of those codes to compute it."
+                _(
+                    "The %(agreement)s covers only part of %(code)s (%(parts)s): enter one of "
+                    "those codes to compute it.",
+                    agreement=rate.agreement_name,
+                    code=format_code(node.code),
+                    parts=parts,
+                )
             )
             continue
-        label = f"Preferential duty ({rate.agreement_name})"
+        label = _("Preferential duty (%(agreement)s)", agreement=rate.agreement_name)
         evaluation = evaluate_rate(rate.parsed_rate, basis, label, calc.day)
         _record(calc, evaluation)
         scheme = get_scheme(rate.scheme_code)
@@ -218,7 +263,7 @@ def _preferences(
             "preferential",
             label,
             rate.rate_text,
-            describe_rate(rate.parsed_rate),
+            describe_rate(rate.parsed_rate, localized=True),
             evaluation.amount,
             evaluation.complete,
             agreement=rate.agreement_name,
@@ -228,7 +273,8 @@ def _preferences(
             rules_of_origin=_rules_of_origin(node.code, rate.scheme_code, calc.day),
             problems=evaluation.problems,
         )
-        calc.steps.append(Step(f"Condition of the {rate.agreement_name}", _condition(result)))
+        condition = _("Condition of the %(agreement)s", agreement=rate.agreement_name)
+        calc.steps.append(Step(condition, _condition(result)))
         results.append(result)
     return results
 
@@ -253,13 +299,16 @@ def _condition(result: DutyResult) -> str:
             f"{rule_set.heading}: " + " ".join(rule_set.rules)
             for rule_set in result.rules_of_origin
         )
-        text = f"the goods meet the product-specific rule of origin ({rules})"
-    else:
-        text = (
-            "the goods meet the agreement's rules of origin (no product-specific rule is "
-            "recorded in the portal for this code)"
+        return _(
+            "Only if the goods meet the product-specific rule of origin (%(rules)s) and the "
+            "importer claims it with a valid proof of origin.",
+            rules=rules,
         )
-    return f"Only if {text} and the importer claims it with a valid proof of origin."
+    return _(
+        "Only if the goods meet the agreement's rules of origin (no product-specific rule is "
+        "recorded in the portal for this code) and the importer claims it with a valid proof "
+        "of origin."
+    )
 
 
 def _taxes(node: Node, params: CalculationParams, calc: Calculation, duty: _Applied | None) -> None:
@@ -268,8 +317,12 @@ def _taxes(node: Node, params: CalculationParams, calc: Calculation, duty: _Appl
     if not found:
         calc.problems.append(
             Problem(
-                f"The portal records no VAT or other internal tax of {params.market} for "
-                f"{format_code(node.code)}: none is included in the total."
+                _(
+                    "The portal records no VAT or other internal tax of %(market)s for %(code)s: "
+                    "none is included in the total.",
+                    market=params.market,
+                    code=format_code(node.code),
+                )
             )
         )
     # VAT last: its base includes the other taxes.
@@ -283,13 +336,20 @@ def _taxes(node: Node, params: CalculationParams, calc: Calculation, duty: _Appl
         base = None
         if calc.customs_value is not None:
             base = calc.customs_value + duty_amount + (others if is_vat else 0)
-            parts = f"{money(calc.customs_value, calc.currency)} + duty "
-            parts += money(duty_amount, calc.currency) if duty else "(not computed)"
+            values = {
+                "value": money(calc.customs_value, calc.currency),
+                "duty": money(duty_amount, calc.currency) if duty else _("(not computed)"),
+                "others": money(others, calc.currency),
+            }
             if is_vat and others:
-                parts += f" + other taxes {money(others, calc.currency)}"
-            label = "VAT base" if is_vat else f"{tax.name}: duty-paid value"
-            calc.steps.append(Step(label, f"customs value {parts}", base, calc.currency))
-        base_label = "the VAT base" if is_vat else "the duty-paid value"
+                formula = _(
+                    "customs value %(value)s + duty %(duty)s + other taxes %(others)s", **values
+                )
+            else:
+                formula = _("customs value %(value)s + duty %(duty)s", **values)
+            label = _("VAT base") if is_vat else _("%(tax)s: duty-paid value", tax=tax.name)
+            calc.steps.append(Step(label, formula, base, calc.currency))
+        base_label = _("the VAT base") if is_vat else _("the duty-paid value")
         basis = Basis(base, base_label, calc.currency, params.quantity, params.unit)
         evaluation = evaluate_rate(tax.parsed_rate, basis, tax.name, calc.day)
         _record(calc, evaluation)
@@ -298,8 +358,11 @@ def _taxes(node: Node, params: CalculationParams, calc: Calculation, duty: _Appl
             complete = False
             calc.problems.append(
                 Problem(
-                    f"{tax.name}: its base counts only the duties and taxes that could be "
-                    "computed, so it is incomplete."
+                    _(
+                        "%(tax)s: its base counts only the duties and taxes that could be "
+                        "computed, so it is incomplete.",
+                        tax=tax.name,
+                    )
                 )
             )
         calc.taxes.append(
@@ -308,7 +371,7 @@ def _taxes(node: Node, params: CalculationParams, calc: Calculation, duty: _Appl
             )
         )
         if tax.note:
-            calc.notes.append(f"{tax.name}: {tax.note}")
+            calc.notes.append(_("%(tax)s: %(note)s", tax=tax.name, note=tax.note))
         if not is_vat:
             others += evaluation.amount
             others_complete = others_complete and complete
@@ -330,9 +393,13 @@ def _totals(calc: Calculation, duty: _Applied | None) -> None:
     calc.total = value + duty_amount + taxes
     calc.steps.append(
         Step(
-            "Landed cost at the border",
-            f"customs value {money(value, currency)} + duty {money(duty_amount, currency)} "
-            f"+ taxes {money(taxes, currency)}",
+            _("Landed cost at the border"),
+            _(
+                "customs value %(value)s + duty %(duty)s + taxes %(taxes)s",
+                value=money(value, currency),
+                duty=money(duty_amount, currency),
+                taxes=money(taxes, currency),
+            ),
             calc.total,
             currency,
         )
@@ -341,7 +408,7 @@ def _totals(calc: Calculation, duty: _Applied | None) -> None:
     calc.effective_rate = (duty_amount + taxes) / value * HUNDRED
     calc.steps.append(
         Step(
-            "Effective rate (duty and taxes)",
+            _("Effective rate (duty and taxes)"),
             f"({money(duty_amount, currency)} + {money(taxes, currency)}) "
             f"÷ {money(value, currency)} × 100",
             calc.effective_rate,
@@ -350,5 +417,5 @@ def _totals(calc: Calculation, duty: _Applied | None) -> None:
     )
     if not calc.complete:
         calc.notes.append(
-            "The total is incomplete: it counts only what could be computed (see above)."
+            _("The total is incomplete: it counts only what could be computed (see above).")
         )

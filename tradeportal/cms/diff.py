@@ -3,12 +3,14 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
+
 
 def _text(value: Any) -> str:
     if value is None or value == "" or value == []:
         return ""
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     return str(value)
 
 

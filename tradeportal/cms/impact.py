@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from marshmallow import fields
 from sqlalchemy.orm import Session
 
@@ -29,6 +30,12 @@ class PrefixReach:
     description: str | None  # None: no such code in the edition in force
     subheadings: int
     national_lines: int
+    description_fr: str | None = None
+
+    @property
+    def description_en(self) -> str | None:
+        """The English description (``localized(reach, "description")`` in templates)."""
+        return self.description
 
     @property
     def display(self) -> str:
@@ -58,7 +65,13 @@ def prefix_reach(prefix: str, day: date, home_country: str) -> PrefixReach:
             for code, line in national.nodes.items()
             if code.startswith(prefix) and len(code) > SUBHEADING_LEVEL and line.is_valid_on(day)
         )
-    return PrefixReach(prefix, node.description_en if node else None, subheadings, lines)
+    return PrefixReach(
+        prefix,
+        node.description_en if node else None,
+        subheadings,
+        lines,
+        node.description_fr if node else None,
+    )
 
 
 @dataclass
@@ -81,11 +94,11 @@ def read_prefixes(text: str, day: date, home_country: str) -> PickerAnswer:
         try:
             prefix = normalise_prefix(entry)
         except InvalidHSCode as error:
-            answer.problems.append((entry[:40], error.message))
+            answer.problems.append((entry[:40], error.translated_message()))
             continue
         reach = prefix_reach(prefix, day, home_country)
         if not reach.known:
-            answer.problems.append((entry[:40], "No such code in the HS edition in force."))
+            answer.problems.append((entry[:40], _("No such code in the HS edition in force.")))
         answer.reaches.append(reach)
     return answer
 

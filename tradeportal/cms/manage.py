@@ -4,10 +4,11 @@ Blueprint ``cms`` under /manage; every route needs the editor role (checked once
 any view), approving, returning, unscheduling and withdrawing need a publisher.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -29,13 +30,42 @@ from tradeportal.cms.records import (
     to_form,
     verification_cutoff,
 )
+from tradeportal.content.labels import field_label, type_description, type_label
 from tradeportal.content.registry import CONTENT_TYPES
 from tradeportal.db import db
-from tradeportal.errors import render_error
+from tradeportal.errors import people_message, render_error
+from tradeportal.i18n import day as format_day
 from tradeportal.validity import today
 
 bp = Blueprint("cms", __name__, url_prefix="/manage")
 guard_blueprint(bp, Role.EDITOR)
+# Human names of content types and fields, for every editor screen (the dashboard too).
+bp.add_app_template_filter(type_label, "type_label")
+bp.add_app_template_filter(type_description, "type_description")
+bp.add_app_template_filter(field_label, "field_label")
+
+
+@bp.app_template_filter("record_day")
+def record_day(text: str | None) -> str:
+    """A record's date (ISO text, as records keep it) for reading; other text as it is."""
+    if not text:
+        return ""
+    try:
+        return format_day(date.fromisoformat(str(text)))
+    except ValueError:
+        return str(text)
+
+
+@bp.app_template_filter("translated")
+def translated(message: str | None) -> str:
+    """A message made elsewhere (a validation or workflow message) in the language shown.
+
+    Messages with values (``tradeportal.content.fields.Message``) are translated before the
+    values go in. Unlike ``_(message)`` in a template, this never treats the text as a
+    format string, so a message quoting what someone typed ("50%") cannot break the page.
+    """
+    return people_message(message) if message else ""
+
 
 PAGE_SIZE = 50
 MAX_REVISION_NUMBER = 2**31 - 1
@@ -51,7 +81,9 @@ def workflow_states():
 def _content_type_or_404(type_name: str):
     content_type = content_type_named(type_name)
     if content_type is None:
-        return None, render_error(404, f"There is no content type called {type_name!r}.")
+        return None, render_error(
+            404, _("There is no content type called %(name)s.", name=repr(type_name))
+        )
     return content_type, None
 
 
@@ -87,7 +119,7 @@ def content_types():
             .group_by(CmsItem.content_type)
         ).all()
     )
-    types = sorted(CONTENT_TYPES.values(), key=lambda content_type: content_type.name)
+    types = sorted(CONTENT_TYPES.values(), key=lambda content_type: type_label(content_type.name))
     return render_template("cms/types.html", types=types, open_drafts=open_drafts)
 
 
@@ -105,7 +137,7 @@ def records(type_name: str):
     try:
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
-        return render_error(400, "The page number must be a whole number.")
+        return render_error(400, _("The page number must be a whole number."))
     try:
         verified_before = verification_cutoff(content_type, request.args.get("verified_before", ""))
     except ValueError as error:
@@ -156,7 +188,14 @@ def open_record(type_name: str):
     try:
         item = workflow.open_item(db.session, content_type, key)
     except LookupError:
-        return render_error(404, f"No {content_type.name} record has the key {key[:200]!r}.")
+        return render_error(
+            404,
+            _(
+                "No record of %(type)s has the key %(key)s.",
+                type=type_label(content_type.name),
+                key=repr(key[:200]),
+            ),
+        )
     db.session.commit()
     return redirect(url_for("cms.item", item_id=item.id))
 
@@ -179,10 +218,10 @@ def new_record(type_name: str):
             )
         except RecordProblem as problem:
             db.session.rollback()
-            errors = problem.by_form_field()
+            errors = problem.by_form_field(people_message)
         else:
             db.session.commit()
-            flash("Draft saved. Send it for review when it is ready.")
+            flash(_("Draft saved. Send it for review when it is ready."))
             return redirect(url_for("cms.item", item_id=item.id))
     return render_template(
         "cms/edit.html",
@@ -200,7 +239,7 @@ def edit(item_id: int):
     """Edit an item's draft (starting one from the live version when there is none)."""
     item = find_item(item_id)
     if item is None:
-        return render_error(404, "There is no such item.")
+        return render_error(404, _("There is no such item."))
     content_type, refusal = _content_type_or_404(item.content_type)
     if refusal:
         return refusal
@@ -209,7 +248,7 @@ def edit(item_id: int):
         values = request.form.to_dict()
         version = _posted_version()
         if version is None:
-            return render_error(400, "The form is missing its version number; reload the page.")
+            return render_error(400, _("The form is missing its version number; reload the page."))
         payload = from_form(content_type, values)
         try:
             workflow.save_draft(db.session, current_user, item, payload, version)
@@ -221,10 +260,10 @@ def edit(item_id: int):
             return render_error(409, str(error))
         except RecordProblem as problem:
             db.session.rollback()
-            errors = problem.by_form_field()
+            errors = problem.by_form_field(people_message)
         else:
             db.session.commit()
-            flash("Draft saved.")
+            flash(_("Draft saved."))
             return redirect(url_for("cms.item", item_id=item.id))
     else:
         source = item.draft or live_record(db.session, content_type, item.record_key) or {}
@@ -263,7 +302,7 @@ def item(item_id: int):
     """Show an item: live state, open draft, what can be done next, recent history."""
     found = item_with_history(item_id)
     if found is None:
-        return render_error(404, "There is no such item.")
+        return render_error(404, _("There is no such item."))
     content_type = content_type_named(found.content_type)
     live = live_record(db.session, content_type, found.record_key) if content_type else None
     return render_template(
@@ -289,7 +328,7 @@ def preview(item_id: int):
     """Show the draft as readers will see its fields, Markdown rendered."""
     found = find_item(item_id)
     if found is None or found.draft is None:
-        return render_error(404, "This item has no draft to preview.")
+        return render_error(404, _("This item has no draft to preview."))
     content_type = content_type_named(found.content_type)
     return render_template(
         "cms/preview.html", item=found, fields=form_fields(content_type), record=found.draft
@@ -301,7 +340,7 @@ def review(item_id: int):
     """The publisher's page: the diff against the live version and the impact."""
     found = find_item(item_id)
     if found is None or found.draft is None:
-        return render_error(404, "This item has no draft to review.")
+        return render_error(404, _("This item has no draft to review."))
     content_type = content_type_named(found.content_type)
     live = live_record(db.session, content_type, found.record_key)
     impact = impact_of(
@@ -324,19 +363,22 @@ def review(item_id: int):
 
 
 def run_step(item_id: int, step, success: str):
-    """Run one workflow step posted from a page; answer 409 with the reason when refused."""
+    """Run one workflow step posted from a page; answer 409 with the reason when refused.
+
+    ``success`` is the message flashed after it, already in the language shown.
+    """
     found = find_item(item_id)
     if found is None:
-        return render_error(404, "There is no such item.")
+        return render_error(404, _("There is no such item."))
     version = _posted_version()
     if version is None:
-        return render_error(400, "The form is missing its version number; reload the page.")
+        return render_error(400, _("The form is missing its version number; reload the page."))
     try:
         step(found, version)
     except workflow.EditConflict:
         db.session.rollback()
         return render_error(
-            409, "Someone changed this item after you opened the page. Reload it and try again."
+            409, _("Someone changed this item after you opened the page. Reload it and try again.")
         )
     except workflow.WorkflowError as error:
         db.session.rollback()
@@ -351,7 +393,7 @@ def submit(item_id: int):
     return run_step(
         item_id,
         lambda item, version: workflow.submit_for_review(db.session, current_user, item, version),
-        "Sent for review. A publisher will approve it or send it back.",
+        _("Sent for review. A publisher will approve it or send it back."),
     )
 
 
@@ -365,7 +407,10 @@ def _publish_at() -> datetime | None:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise workflow.WorkflowError(
-            f"{text[:40]!r} is not a date and time written YYYY-MM-DDTHH:MM."
+            _(
+                "%(text)s is not a date and time written YYYY-MM-DDTHH:MM.",
+                text=repr(text[:40]),
+            )
         ) from None
     return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
 
@@ -376,7 +421,7 @@ def approve(item_id: int):
     def step(item, version):
         workflow.approve(db.session, current_user, item, version, _publish_at())
 
-    return run_step(item_id, step, "Approved.")
+    return run_step(item_id, step, _("Approved."))
 
 
 @bp.post("/items/<int:item_id>/return")
@@ -386,10 +431,10 @@ def return_draft(item_id: int):
 
     def step(item, version):
         if not note:
-            raise workflow.WorkflowError("Say what the author should change.")
+            raise workflow.WorkflowError(_("Say what the author should change."))
         workflow.return_to_author(db.session, current_user, item, note, version)
 
-    return run_step(item_id, step, "Sent back to its author.")
+    return run_step(item_id, step, _("Sent back to its author."))
 
 
 @bp.post("/items/<int:item_id>/unschedule")
@@ -398,7 +443,7 @@ def unschedule(item_id: int):
     return run_step(
         item_id,
         lambda item, version: workflow.cancel_schedule(db.session, current_user, item, version),
-        "Schedule cancelled: the draft is back in draft.",
+        _("Schedule cancelled: the draft is back in draft."),
     )
 
 
@@ -409,10 +454,10 @@ def withdraw(item_id: int):
 
     def step(item, version):
         if not reason:
-            raise workflow.WorkflowError("Give the reason for withdrawing it.")
+            raise workflow.WorkflowError(_("Give the reason for withdrawing it."))
         workflow.withdraw(db.session, current_user, item, version, reason, today())
 
-    return run_step(item_id, step, "Withdrawn: it is no longer in force from today.")
+    return run_step(item_id, step, _("Withdrawn: it is no longer in force from today."))
 
 
 @bp.post("/items/<int:item_id>/discard")
@@ -420,5 +465,5 @@ def discard(item_id: int):
     return run_step(
         item_id,
         lambda item, version: workflow.discard_draft(db.session, current_user, item, version),
-        "Draft discarded. It stays in the history.",
+        _("Draft discarded. It stays in the history."),
     )

@@ -10,6 +10,7 @@ import enum
 from datetime import date, datetime
 from typing import Any, ClassVar
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -26,7 +27,7 @@ class DraftState(enum.Enum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return str(_DRAFT_LABELS[self])
 
 
 class LiveState(enum.Enum):
@@ -38,7 +39,7 @@ class LiveState(enum.Enum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return str(_LIVE_LABELS[self])
 
 
 class RevisionKind(enum.Enum):
@@ -55,13 +56,47 @@ class RevisionKind(enum.Enum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return str(_REVISION_LABELS[self])
 
 
 class ChangeKind(enum.Enum):
     NEW = "new"
     AMENDED = "amended"
     WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return str(_CHANGE_LABELS[self])
+
+
+# What editors read for each state (the values stay English: they are stored and exported).
+_DRAFT_LABELS = {
+    DraftState.DRAFT: _l("Draft"),
+    DraftState.IN_REVIEW: _l("In review"),
+    DraftState.SCHEDULED: _l("Scheduled"),
+}
+_LIVE_LABELS = {
+    LiveState.UNPUBLISHED: _l("Unpublished"),
+    LiveState.PUBLISHED: _l("Published"),
+    LiveState.WITHDRAWN: _l("Withdrawn"),
+}
+_REVISION_LABELS = {
+    RevisionKind.BASELINE: _l("Baseline"),
+    RevisionKind.SAVED: _l("Saved"),
+    RevisionKind.SUBMITTED: _l("Submitted"),
+    RevisionKind.RETURNED: _l("Returned"),
+    RevisionKind.SCHEDULED: _l("Scheduled"),
+    RevisionKind.PUBLISHED: _l("Published"),
+    RevisionKind.WITHDRAWN: _l("Withdrawn"),
+    RevisionKind.RESTORED: _l("Restored"),
+    RevisionKind.CONFLICT: _l("Conflict"),
+    RevisionKind.DISCARDED: _l("Discarded"),
+}
+_CHANGE_LABELS = {
+    ChangeKind.NEW: _l("New"),
+    ChangeKind.AMENDED: _l("Amended"),
+    ChangeKind.WITHDRAWN: _l("Withdrawn"),
+}
 
 
 class CmsItem(Base):

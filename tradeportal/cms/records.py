@@ -13,6 +13,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError, fields
 from sqlalchemy.orm import Session
 
@@ -24,8 +25,17 @@ from tradeportal.content.fields import (
     SemicolonList,
     Text,
 )
+from tradeportal.content.labels import field_label, type_label
 from tradeportal.content.registry import CONTENT_TYPES, ContentType
-from tradeportal.content.transfer import flatten_messages
+from tradeportal.i18n import N_
+
+# Marshmallow's own messages that editors meet on the forms, marked for the catalog (the
+# pages show them translated; files and the API keep them as marshmallow words them).
+MARSHMALLOW_MESSAGES = (
+    N_("Missing data for required field."),
+    N_("Field may not be null."),
+    N_("Not a valid boolean."),
+)
 
 # Fields whose value names the record on screens, in order of preference.
 LABEL_FIELDS = ("title_en", "title", "name_en", "name", "term", "description", "code")
@@ -36,20 +46,51 @@ MAX_LISTED = 5000
 
 
 class RecordProblem(ValueError):
-    """A record that cannot be read back: messages per field, shown next to the fields."""
+    """A record that cannot be read back: messages per field, shown next to the fields.
 
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{name}: {why}" for name, why in errors.items()))
+    A field has one message or a list of them (each its own sentence, so each can be
+    translated where a page shows it).
+    """
+
+    def __init__(self, errors: dict[str, str | list[str]]):
+        super().__init__(
+            "; ".join(f"{name}: {' '.join(_as_list(why))}" for name, why in errors.items())
+        )
         self.errors = errors
 
-    def by_form_field(self) -> dict[str, list[str]]:
-        """Attach each message to its form field ("documents.2.name" belongs to documents)."""
+    def by_form_field(self, translate=lambda text: text) -> dict[str, list[str]]:
+        """Attach each message to its form field ("documents.2.name" belongs to documents).
+
+        ``translate`` (gettext on pages) turns each message into the language shown
+        before the entry it is about ("2: …") is put in front of it.
+        """
         errors: dict[str, list[str]] = {}
-        for name, message in self.errors.items():
+        for name, why in self.errors.items():
             field = name.split(".")[0].split("[")[0]
             detail = name[len(field) :].lstrip(".")
-            errors.setdefault(field, []).append(f"{detail}: {message}" if detail else message)
+            for message in _as_list(why):
+                text = translate(message)
+                errors.setdefault(field, []).append(f"{detail}: {text}" if detail else text)
         return errors
+
+
+def _as_list(why: str | list[str]) -> list[str]:
+    return [why] if isinstance(why, str) else list(why)
+
+
+def messages_by_field(messages: Any, prefix: str = "") -> Iterator[tuple[str, list[str]]]:
+    """Marshmallow's nested messages as (field, [message, …]): like ``flatten_messages``
+    (content/transfer.py) but with each message kept apart rather than joined."""
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            yield from messages_by_field(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        yield prefix or "record", list(messages)
+    elif isinstance(messages, list):
+        for index, value in enumerate(messages):
+            yield from messages_by_field(value, f"{prefix}[{index}]")
+    else:
+        yield prefix or "record", [str(messages)]
 
 
 def jsonable(value: Any) -> Any:
@@ -87,7 +128,7 @@ def load_record(content_type: ContentType, payload: dict[str, Any]) -> dict[str,
     try:
         return content_type.input_schema().load(payload)
     except ValidationError as error:
-        raise RecordProblem(dict(flatten_messages(error.messages))) from None
+        raise RecordProblem(dict(messages_by_field(error.messages))) from None
 
 
 def live_records(
@@ -107,11 +148,13 @@ def verification_cutoff(content_type: ContentType, text: str) -> date | None:
     if not text:
         return None
     if "last_verified_on" not in content_type.input_schema().fields:
-        raise ValueError(f"{content_type.name} records carry no verification date.")
+        raise ValueError(
+            _("%(type)s records carry no verification date.", type=type_label(content_type.name))
+        )
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError("verified_before must be a date written YYYY-MM-DD.") from None
+        raise ValueError(_("verified_before must be a date written YYYY-MM-DD.")) from None
 
 
 def not_verified_since(record: dict[str, Any], day: date) -> bool:
@@ -146,11 +189,21 @@ class FormField:
     hint: str = ""
     markdown: bool = False
 
+    @property
+    def label(self) -> str:
+        """The field's name for editors, in the language shown."""
+        return field_label(self.name)
+
+    def choice_label(self, value: Any) -> str:
+        """How a choice field's stored value reads ("sps" → its label); others as they are."""
+        return dict(self.choices).get(str(value), str(value)) if self.choices else str(value)
+
 
 def _choices(field: fields.Field) -> tuple[tuple[str, str], ...]:
+    """The options of a choice field: (value posted, text shown)."""
     if isinstance(field, fields.Enum):
-        return (("", "—"), *((m.value, str(m.value)) for m in field.enum))
-    return (("", "—"), ("true", "Yes"), ("false", "No"))
+        return (("", "—"), *((m.value, str(getattr(m, "label", m.value))) for m in field.enum))
+    return (("", "—"), ("true", _("Yes")), ("false", _("No")))
 
 
 def form_fields(content_type: ContentType) -> list[FormField]:
@@ -166,23 +219,23 @@ def form_fields(content_type: ContentType) -> list[FormField]:
         if isinstance(field, (fields.Enum, fields.Boolean)):
             kind, hint = "choice", ""
         elif isinstance(field, IsoDate):
-            kind, hint = "date", "YYYY-MM-DD"
+            kind, hint = "date", _("YYYY-MM-DD")
         elif isinstance(field, SemicolonList):
             inner = field.inner
             kind = "lines"
             hint = (
-                "One HS code per line, e.g. 0901"
+                _("One HS code per line, e.g. 0901")
                 if isinstance(inner, HsPrefix)
-                else "One ISO alpha-3 code per line, e.g. GBR"
+                else _("One ISO alpha-3 code per line, e.g. GBR")
                 if isinstance(inner, CountryCode)
-                else "One per line"
+                else _("One per line")
             )
         elif isinstance(field, (fields.List, fields.Nested, CompactRecords)) or (
             field.metadata.get("lines")
         ):
-            kind, hint = "lines", "One entry per line, parts separated by |"
+            kind, hint = "lines", _("One entry per line, parts separated by |")
         elif (isinstance(field, Text) and field.max_length > LONG_TEXT) or markdown:
-            kind, hint = "textarea", "Markdown" if markdown else ""
+            kind, hint = "textarea", _("Markdown") if markdown else ""
         else:
             kind, hint = "text", ""
         result.append(

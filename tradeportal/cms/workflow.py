@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -34,8 +35,19 @@ from tradeportal.cms.records import (
     live_record,
     load_record,
 )
+from tradeportal.content.labels import field_label, type_label
 from tradeportal.content.registry import ContentType, ImportProblem
 from tradeportal.db import utcnow
+from tradeportal.errors import people_message
+from tradeportal.i18n import N_
+from tradeportal.i18n import day as format_day
+
+# Notes the CMS writes on revisions: stored in English, shown translated (history page).
+BASELINE_NOTE = N_("As loaded or imported")
+CREATED_NOTE = N_("Created")
+EDITED_IN_REVIEW_NOTE = N_("Edited during review: back to draft")
+CONFLICT_NOTE = N_("Save refused: the draft changed")
+UNSCHEDULED_NOTE = N_("Schedule cancelled")
 
 
 class WorkflowError(ValueError):
@@ -54,7 +66,9 @@ class EditConflict(Exception):
 def _content_type(item: CmsItem) -> ContentType:
     content_type = content_type_named(item.content_type)
     if content_type is None:
-        raise WorkflowError(f"The content type {item.content_type!r} no longer exists.")
+        raise WorkflowError(
+            _("The content type %(name)s no longer exists.", name=repr(item.content_type))
+        )
     return content_type
 
 
@@ -109,7 +123,7 @@ def _as_it_would_be_live(
     finally:
         savepoint.rollback()
     if exported is None:  # the type's save and export disagree on the key: a bug, say so
-        raise WorkflowError("The record cannot be read back by its key.")
+        raise WorkflowError(_("The record cannot be read back by its key."))
     return exported
 
 
@@ -138,7 +152,7 @@ def open_item(session: Session, content_type: ContentType, key: str) -> CmsItem:
     )
     session.add(item)
     session.flush()
-    add_revision(session, item, RevisionKind.BASELINE, record, None, "As loaded or imported")
+    add_revision(session, item, RevisionKind.BASELINE, record, None, BASELINE_NOTE)
     return item
 
 
@@ -148,9 +162,11 @@ def create_draft(
     """Start a new record as a draft; raise RecordProblem when it is invalid or exists."""
     record = load_record(content_type, payload)
     key = key_of(content_type, record)
-    names = "/".join(content_type.natural_key)
+    names = "/".join(field_label(name) for name in content_type.natural_key)
     if item_for(session, content_type, key) or live_record(session, content_type, key):
-        raise RecordProblem({content_type.natural_key[0]: f"A record with this {names} exists."})
+        raise RecordProblem(
+            {content_type.natural_key[0]: _("A record with this %(names)s exists.", names=names)}
+        )
     draft = _as_it_would_be_live(session, content_type, record, key)
     item = CmsItem(
         content_type=content_type.name,
@@ -164,7 +180,7 @@ def create_draft(
     )
     session.add(item)
     session.flush()
-    add_revision(session, item, RevisionKind.SAVED, draft, actor, "Created")
+    add_revision(session, item, RevisionKind.SAVED, draft, actor, CREATED_NOTE)
     return item
 
 
@@ -175,17 +191,21 @@ def save_draft(
     content_type = _content_type(item)
     _check_version(item, version, payload)
     if item.draft_state is DraftState.SCHEDULED:
-        raise WorkflowError("This draft is scheduled: cancel the schedule before editing it.")
+        raise WorkflowError(_("This draft is scheduled: cancel the schedule before editing it."))
     record = load_record(content_type, payload)
     if key_of(content_type, record) != item.record_key:
-        names = ", ".join(content_type.natural_key)
+        names = ", ".join(field_label(name) for name in content_type.natural_key)
         raise RecordProblem(
-            {content_type.natural_key[0]: f"{names} identify the record and cannot change."}
+            {
+                content_type.natural_key[0]: _(
+                    "%(names)s identify the record and cannot change.", names=names
+                )
+            }
         )
     draft = _as_it_would_be_live(session, content_type, record, item.record_key)
     note = None
     if item.draft_state is DraftState.IN_REVIEW:
-        note = "Edited during review: back to draft"
+        note = EDITED_IN_REVIEW_NOTE
     item.draft = draft
     item.draft_state = DraftState.DRAFT
     item.draft_author_id = actor.id
@@ -200,19 +220,17 @@ def keep_conflicting_save(
     session: Session, actor: User, item: CmsItem, payload: dict[str, Any]
 ) -> CmsRevision:
     """Keep what a losing editor typed as a revision, so a conflict loses nothing."""
-    return add_revision(
-        session, item, RevisionKind.CONFLICT, payload, actor, "Save refused: the draft changed"
-    )
+    return add_revision(session, item, RevisionKind.CONFLICT, payload, actor, CONFLICT_NOTE)
 
 
 def submit_for_review(session: Session, actor: User, item: CmsItem, version: int) -> None:
     _check_version(item, version)
     if item.draft_state is not DraftState.DRAFT:
-        raise WorkflowError("Only a draft can be sent for review.")
+        raise WorkflowError(_("Only a draft can be sent for review."))
     live = live_record(session, _content_type(item), item.record_key)
     if live is not None and not diff_records(live, item.draft):
         raise WorkflowError(
-            "The draft is the same as the live version: there is nothing to review."
+            _("The draft is the same as the live version: there is nothing to review.")
         )
     item.draft_state = DraftState.IN_REVIEW
     item.submitted_by_id = actor.id
@@ -223,20 +241,20 @@ def submit_for_review(session: Session, actor: User, item: CmsItem, version: int
 
 def _check_reviewer(actor: User, item: CmsItem) -> None:
     if not actor.can(Role.PUBLISHER):
-        raise WorkflowError("Only a publisher can approve or return a draft.")
+        raise WorkflowError(_("Only a publisher can approve or return a draft."))
     if item.draft_state is not DraftState.IN_REVIEW:
-        raise WorkflowError("This draft is not awaiting review.")
+        raise WorkflowError(_("This draft is not awaiting review."))
     authors = {item.submitted_by_id, item.draft_author_id}
     if current_app.config["TWO_PERSON_RULE"] and actor.id in authors:
         raise WorkflowError(
-            "A publisher other than the author must approve this draft (two-person rule)."
+            _("A publisher other than the author must approve this draft (two-person rule).")
         )
 
 
 def return_to_author(session: Session, actor: User, item: CmsItem, note: str, version: int) -> None:
     _check_version(item, version)
     if not actor.can(Role.PUBLISHER) or item.draft_state is not DraftState.IN_REVIEW:
-        raise WorkflowError("Only a publisher can return a draft that awaits review.")
+        raise WorkflowError(_("Only a publisher can return a draft that awaits review."))
     item.draft_state = DraftState.DRAFT
     item.review_note = note[:1000] or None
     add_revision(session, item, RevisionKind.RETURNED, item.draft, actor, note[:1000] or None)
@@ -263,10 +281,10 @@ def approve(
 def cancel_schedule(session: Session, actor: User, item: CmsItem, version: int) -> None:
     _check_version(item, version)
     if not actor.can(Role.PUBLISHER) or item.draft_state is not DraftState.SCHEDULED:
-        raise WorkflowError("Only a publisher can cancel a scheduled publication.")
+        raise WorkflowError(_("Only a publisher can cancel a scheduled publication."))
     item.draft_state = DraftState.DRAFT
     item.publish_at = None
-    add_revision(session, item, RevisionKind.RETURNED, item.draft, actor, "Schedule cancelled")
+    add_revision(session, item, RevisionKind.RETURNED, item.draft, actor, UNSCHEDULED_NOTE)
     record_audit(session, actor, "content.unscheduled", item)
 
 
@@ -277,11 +295,17 @@ def _write_live(
     try:
         content_type.save(session, load_record(content_type, payload))
     except ImportProblem as problem:
-        raise WorkflowError(f"{problem.field}: {problem.message}") from None
+        raise WorkflowError(
+            _(
+                "%(field)s: %(message)s",
+                field=field_label(problem.field),
+                message=people_message(problem.message),
+            )
+        ) from None
     session.flush()
     live = live_record(session, content_type, key_of(content_type, payload))
     if live is None:  # the type's save and export disagree on the key: a bug, say so
-        raise WorkflowError("The record was saved but cannot be read back by its key.")
+        raise WorkflowError(_("The record was saved but cannot be read back by its key."))
     return live
 
 
@@ -361,19 +385,27 @@ def withdraw(
     _check_version(item, version)
     content_type = _content_type(item)
     if not actor.can(Role.PUBLISHER):
-        raise WorkflowError("Only a publisher can withdraw published content.")
+        raise WorkflowError(_("Only a publisher can withdraw published content."))
     if item.draft_state is not None:
-        raise WorkflowError("Publish or discard the open draft before withdrawing.")
+        raise WorkflowError(_("Publish or discard the open draft before withdrawing."))
     if "valid_to" not in content_type.input_schema().fields:
-        raise WorkflowError(f"{content_type.name} have no end date and cannot be withdrawn.")
+        raise WorkflowError(
+            _(
+                "%(type)s have no end date and cannot be withdrawn.",
+                type=type_label(content_type.name),
+            )
+        )
     before = live_record(session, content_type, item.record_key)
     if before is None or item.live_state is not LiveState.PUBLISHED:
-        raise WorkflowError("Only published content can be withdrawn.")
+        raise WorkflowError(_("Only published content can be withdrawn."))
     last_day = today - timedelta(days=1)
     valid_from = _day(before.get("valid_from"))
     if valid_from is not None and valid_from > last_day:
         raise WorkflowError(
-            f"It only comes into force on {valid_from.isoformat()}: edit its dates instead."
+            _(
+                "It only comes into force on %(day)s: edit its dates instead.",
+                day=format_day(valid_from),
+            )
         )
     after = _write_live(session, content_type, before | {"valid_to": last_day.isoformat()})
     revision = add_revision(session, item, RevisionKind.WITHDRAWN, after, actor, reason[:1000])
@@ -389,9 +421,9 @@ def discard_draft(session: Session, actor: User, item: CmsItem, version: int) ->
     """Drop the open draft; its revisions stay in the history."""
     _check_version(item, version)
     if item.draft_state is None:
-        raise WorkflowError("There is no draft to discard.")
+        raise WorkflowError(_("There is no draft to discard."))
     if item.draft_author_id != actor.id and not actor.can(Role.PUBLISHER):
-        raise WorkflowError("Only its author or a publisher can discard this draft.")
+        raise WorkflowError(_("Only its author or a publisher can discard this draft."))
     add_revision(session, item, RevisionKind.DISCARDED, item.draft, actor)
     item.draft = None
     item.draft_state = None
@@ -407,7 +439,7 @@ def restore_revision(
     """Copy an old revision into the draft (a new revision; the old one stays as it was)."""
     _check_version(item, version)
     if item.draft_state is DraftState.SCHEDULED:
-        raise WorkflowError("This draft is scheduled: cancel the schedule first.")
+        raise WorkflowError(_("This draft is scheduled: cancel the schedule first."))
     old = session.scalar(
         select(CmsRevision).where(CmsRevision.item_id == item.id, CmsRevision.number == number)
     )

@@ -12,7 +12,39 @@ from marshmallow import Schema, ValidationError, fields
 from tradeportal.countries.queries import country_exists, is_iso3_shape, iso3_codes
 from tradeportal.hs.codes import InvalidHSCode, normalise_hs_code
 from tradeportal.hs.prefixes import normalise_prefix
+from tradeportal.i18n import N_
 from tradeportal.validity import EARLIEST_DATE, ISO_DATE, LATEST_DATE
+
+
+class Message(str):
+    """An English validation message that can still be said in the language of a page.
+
+    It is the English text (files, the command line and the JSON API show it as it is)
+    and keeps its ``template`` (marked with ``N_``) and ``values``, so an HTML page shows
+    it translated: ``tradeportal.errors.people_message(message)``. Messages without
+    values are plain ``N_`` strings, which ``gettext(message)`` translates.
+    """
+
+    template: str
+    values: dict
+
+    def __new__(cls, template: str, **values):
+        english = {
+            key: f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else value
+            for key, value in values.items()
+        }
+        message = super().__new__(cls, template % english)
+        message.template, message.values = template, values
+        return message
+
+
+def _hs_message(error: InvalidHSCode) -> Message:
+    """An HS code error (and its hint) as one message."""
+    reason = Message(error.template, **error.values)
+    if not error.hint_template:
+        return reason
+    hint = Message(error.hint_template, **error.hint_values)
+    return Message(N_("%(reason)s %(hint)s"), reason=reason, hint=hint)
 
 
 class IsoDate(fields.Date):
@@ -27,14 +59,26 @@ class IsoDate(fields.Date):
     def _deserialize(self, value, attr, data, **kwargs):
         text = value.strip() if isinstance(value, str) else value
         if not isinstance(text, str) or not ISO_DATE.fullmatch(text):
-            raise ValidationError(f"{value!r} is not a date written YYYY-MM-DD, e.g. 2026-01-31.")
+            raise ValidationError(
+                Message(
+                    N_("%(value)s is not a date written YYYY-MM-DD, e.g. 2026-01-31."),
+                    value=repr(value),
+                )
+            )
         try:
             day = date.fromisoformat(text)
         except ValueError:
-            raise ValidationError(f"{text} is not a real date.") from None
+            raise ValidationError(
+                Message(N_("%(value)s is not a real date."), value=text)
+            ) from None
         if not self.earliest <= day <= self.latest:
             raise ValidationError(
-                f"{text} is outside {self.earliest.isoformat()} to {self.latest.isoformat()}."
+                Message(
+                    N_("%(value)s is outside %(earliest)s to %(latest)s."),
+                    value=text,
+                    earliest=self.earliest.isoformat(),
+                    latest=self.latest.isoformat(),
+                )
             )
         return day
 
@@ -58,16 +102,23 @@ class Text(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         if not text:
             if self.required:
-                raise ValidationError("Must not be empty.")
+                raise ValidationError(N_("Must not be empty."))
             return None
         if len(text) > self.max_length:
             raise ValidationError(
-                f"Must be at most {self.max_length:,} characters (this is {len(text):,})."
+                Message(
+                    N_("Must be at most %(max)s characters (this is %(length)s)."),
+                    max=self.max_length,
+                    length=len(text),
+                )
             )
         for character in self.forbid:
             if character in text:
                 raise ValidationError(
-                    f"Must not contain {character!r}: it separates entries in CSV files."
+                    Message(
+                        N_("Must not contain %(character)s: it separates entries in CSV files."),
+                        character=repr(character),
+                    )
                 )
         return text
 
@@ -79,7 +130,7 @@ class WebAddress(fields.Url):
         self.forbid = forbid
         kwargs.setdefault("load_default", None)
         kwargs.setdefault(
-            "error_messages", {"invalid": "Must be a full http:// or https:// address."}
+            "error_messages", {"invalid": N_("Must be a full http:// or https:// address.")}
         )
         super().__init__(schemes={"http", "https"}, **kwargs)
 
@@ -89,9 +140,11 @@ class WebAddress(fields.Url):
             if not value:
                 return None
             if len(value) > 500:
-                raise ValidationError("Must be at most 500 characters.")
+                raise ValidationError(N_("Must be at most 500 characters."))
             if any(character in value for character in self.forbid):
-                raise ValidationError("Must not contain ';' or '|' (they separate CSV entries).")
+                raise ValidationError(
+                    N_("Must not contain ';' or '|' (they separate CSV entries).")
+                )
         return super()._deserialize(value, attr, data, **kwargs)
 
 
@@ -103,11 +156,19 @@ class CountryCode(fields.Field):
             value = value.strip()
         if not is_iso3_shape(value):
             raise ValidationError(
-                f"{value!r} is not an ISO 3166 alpha-3 code (three capital letters, e.g. GBR)."
+                Message(
+                    N_(
+                        "%(value)s is not an ISO 3166 alpha-3 code "
+                        "(three capital letters, e.g. GBR)."
+                    ),
+                    value=repr(value),
+                )
             )
         # Until the countries dataset is loaded only the shape can be checked.
         if iso3_codes() and not country_exists(value):
-            raise ValidationError(f"{value} is not a known country code.")
+            raise ValidationError(
+                Message(N_("%(value)s is not a known country code."), value=value)
+            )
         return value
 
 
@@ -116,11 +177,18 @@ class HsPrefix(fields.Field):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):
-            raise ValidationError('An HS prefix is text, e.g. "0901" (a number loses its 0).')
+            raise ValidationError(N_('An HS prefix is text, e.g. "0901" (a number loses its 0).'))
         try:
             return normalise_prefix(value)
         except InvalidHSCode as error:
-            raise ValidationError(f"{value!r} is not an HS prefix: {error.message}") from None
+            reason = Message(error.template, **error.values)
+            raise ValidationError(
+                Message(
+                    N_("%(value)s is not an HS prefix: %(reason)s"),
+                    value=repr(value),
+                    reason=reason,
+                )
+            ) from None
 
 
 class HsCodeText(fields.String):
@@ -130,7 +198,7 @@ class HsCodeText(fields.String):
         try:
             return normalise_hs_code(super()._deserialize(value, attr, data, **kwargs)).digits
         except InvalidHSCode as error:
-            raise ValidationError(" ".join(filter(None, (error.message, error.hint)))) from None
+            raise ValidationError(_hs_message(error)) from None
 
 
 class SemicolonList(fields.List):
@@ -145,7 +213,7 @@ class SemicolonList(fields.List):
         if isinstance(value, str):
             value = [part.strip() for part in value.split(";") if part.strip()]
         if not isinstance(value, list):
-            raise ValidationError("Must be a list, or one cell of items separated by ';'.")
+            raise ValidationError(N_("Must be a list, or one cell of items separated by ';'."))
         # Items are numbered from 1 in messages, as people count them in a cell.
         items, errors, seen = [], {}, set()
         for number, raw in enumerate(value, 1):
@@ -155,7 +223,7 @@ class SemicolonList(fields.List):
                 errors[number] = error.messages
                 continue
             if item in seen:
-                errors[number] = [f"{item} appears twice."]
+                errors[number] = [Message(N_("%(item)s appears twice."), item=item)]
             seen.add(item)
             items.append(item)
         if errors:
@@ -179,22 +247,26 @@ class CompactRecords(fields.Field):
         elif isinstance(value, list):
             items = value
         else:
-            raise ValidationError("Must be a list, or one cell of entries separated by ';'.")
+            raise ValidationError(N_("Must be a list, or one cell of entries separated by ';'."))
         if self.required and not items:
-            raise ValidationError("Give at least one.")
+            raise ValidationError(N_("Give at least one."))
         schema, loaded, errors = self.schema_class(), [], {}
         for number, item in enumerate(items, 1):
             if isinstance(item, str):
                 texts = [part.strip() for part in item.split("|")]
                 if len(texts) > len(self.parts):
                     errors[number] = [
-                        f"Has {len(texts)} parts separated by '|'; at most "
-                        f"{len(self.parts)}: {' | '.join(self.parts)}."
+                        Message(
+                            N_("Has %(count)s parts separated by '|'; at most %(max)s: %(parts)s."),
+                            count=len(texts),
+                            max=len(self.parts),
+                            parts=" | ".join(self.parts),
+                        )
                     ]
                     continue
                 item = {name: text for name, text in zip(self.parts, texts, strict=False) if text}
             if not isinstance(item, dict):
-                errors[number] = ["Must be an object or a text entry."]
+                errors[number] = [N_("Must be an object or a text entry.")]
                 continue
             try:
                 loaded.append(schema.load(item))

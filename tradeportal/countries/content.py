@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from tradeportal.content.registry import ContentType, register_content_type
 from tradeportal.countries.content_records import export_countries, save_country
 from tradeportal.countries.models import Country, CountryProfileSection
@@ -13,16 +15,16 @@ from tradeportal.product import ProductContext, ProductSection, register_product
 
 @dataclass
 class CountryLink:
-    role: str  # "Destination market", "Origin of the goods", "Home country"
+    role: str  # "Destination market", "Origin of the goods", "Home country" (translated when shown)
     country: Country
 
 
 def collect_country_links(product: ProductContext) -> list[CountryLink] | None:
     """Link to the profiles of the market, the origin and the home country (once each)."""
     roles = [
-        ("Destination market", product.market),
-        ("Origin of the goods", product.origin),
-        ("Home country", product.home_country),
+        (_l("Destination market"), product.market),
+        (_l("Origin of the goods"), product.origin),
+        (_l("Home country"), product.home_country),
     ]
     countries = countries_by_iso3(iso3 for _role, iso3 in roles if iso3)
     links, seen = [], set()
@@ -58,7 +60,7 @@ register_content_type(
 register_product_section(
     ProductSection(
         key="countries",
-        title="Country profiles",
+        title=_l("Country profiles"),
         order=90,
         template="countries/_product_countries.html",
         collect=collect_country_links,

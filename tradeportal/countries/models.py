@@ -2,10 +2,12 @@
 
 import enum
 
+from flask_babel import gettext
 from sqlalchemy import CheckConstraint, Float, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tradeportal.db import Base, value_enum
+from tradeportal.i18n import N_
 from tradeportal.provenance import ProvenanceMixin
 from tradeportal.validity import ValidityMixin
 
@@ -42,8 +44,78 @@ class Country(Base):
         CheckConstraint("length(iso2) = 2", name="iso2_has_two_letters"),
     )
 
+    @property
+    def region_label(self) -> str:
+        """The subregion, else the region, in the language of the page ("" when none)."""
+        return region_label(self.subregion or self.region)
+
+    @property
+    def sovereignty_label(self) -> str:
+        """The status of a territory in the language of the page ("Territory of GB")."""
+        return sovereignty_label(self.sovereignty)
+
     def __repr__(self) -> str:
         return f"<Country {self.iso3} {self.name_en}>"
+
+
+# UN M49 regions and subregions as the country file names them, for the catalog.
+M49_NAMES = (
+    N_("Africa"),
+    N_("Americas"),
+    N_("Asia"),
+    N_("Europe"),
+    N_("Oceania"),
+    N_("No region"),
+    N_("Australia and New Zealand"),
+    N_("Central Asia"),
+    N_("Eastern Asia"),
+    N_("Eastern Europe"),
+    N_("Latin America and the Caribbean"),
+    N_("Melanesia"),
+    N_("Micronesia"),
+    N_("Northern Africa"),
+    N_("Northern America"),
+    N_("Northern Europe"),
+    N_("Polynesia"),
+    N_("South-eastern Asia"),
+    N_("Southern Asia"),
+    N_("Southern Europe"),
+    N_("Sub-Saharan Africa"),
+    N_("Western Asia"),
+    N_("Western Europe"),
+)
+# The country file's status words: "Territory of GB" is said with the code kept.
+SOVEREIGNTY_FORMS = {
+    "Part of": N_("Part of %(code)s"),
+    "Territory of": N_("Territory of %(code)s"),
+    "Territories of": N_("Territories of %(code)s"),
+    "Associated with": N_("Associated with %(code)s"),
+    "Crown dependency of": N_("Crown dependency of %(code)s"),
+    "Commonwealth of": N_("Commonwealth of %(code)s"),
+}
+SOVEREIGNTY_WORDS = {
+    "Yes": N_("Sovereign"),
+    "International": N_("International"),
+    "In contention": N_("In contention"),
+}
+
+
+def region_label(name: str | None) -> str:
+    """A UN M49 region's name in the language of the page (unknown names as they are)."""
+    if not name:
+        return ""
+    return gettext(name) if name in M49_NAMES else name
+
+
+def sovereignty_label(status: str | None) -> str:
+    if not status:
+        return ""
+    if status in SOVEREIGNTY_WORDS:
+        return gettext(SOVEREIGNTY_WORDS[status])
+    words, _space, code = status.rpartition(" ")
+    if words in SOVEREIGNTY_FORMS:
+        return gettext(SOVEREIGNTY_FORMS[words], code=code)
+    return status
 
 
 class CountryGroupMember(ValidityMixin, Base):

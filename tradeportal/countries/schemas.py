@@ -5,6 +5,7 @@ import re
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from tradeportal.countries.models import ProfileKind
+from tradeportal.i18n import N_
 
 # Profiles are plain text; markup would be shown as typed, so refuse it early.
 MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!]")
@@ -13,7 +14,7 @@ MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!]")
 def reject_markup(value: str) -> None:
     """Refuse text that contains HTML tags."""
     if MARKUP.search(value):
-        raise ValidationError("Use plain text: HTML tags are not allowed.")
+        raise ValidationError(N_("Use plain text: HTML tags are not allowed."))
 
 
 class CountryProfileSectionInput(Schema):
@@ -21,7 +22,9 @@ class CountryProfileSectionInput(Schema):
 
     country = fields.String(
         required=True,
-        validate=validate.Regexp(r"^[A-Z]{3}$", error="Use an ISO 3166 alpha-3 code, e.g. MUS."),
+        validate=validate.Regexp(
+            r"^[A-Z]{3}$", error=N_("Use an ISO 3166 alpha-3 code, e.g. MUS.")
+        ),
     )
     kind = fields.String(required=True, validate=validate.OneOf([k.value for k in ProfileKind]))
     language = fields.String(required=True, validate=validate.OneOf(["en", "fr"]))
@@ -46,7 +49,7 @@ class CountryProfileSectionInput(Schema):
     @validates("title", "body")
     def not_blank(self, value: str, data_key: str) -> None:
         if not value.strip():
-            raise ValidationError("Must not be blank.")
+            raise ValidationError(N_("Must not be blank."))
 
     @validates_schema
     def period_is_ordered(self, data, **kwargs) -> None:
@@ -55,7 +58,7 @@ class CountryProfileSectionInput(Schema):
             and data.get("valid_from")
             and data["valid_to"] < data["valid_from"]
         ):
-            raise ValidationError("Must not be before valid_from.", "valid_to")
+            raise ValidationError(N_("Must not be before valid_from."), "valid_to")
 
 
 def _optional_text(max_length: int) -> fields.String:
@@ -85,11 +88,13 @@ class CountryInput(Schema):
 
     iso3 = fields.String(
         required=True,
-        validate=validate.Regexp(r"^[A-Z]{3}$", error="Use an ISO 3166 alpha-3 code, e.g. MUS."),
+        validate=validate.Regexp(
+            r"^[A-Z]{3}$", error=N_("Use an ISO 3166 alpha-3 code, e.g. MUS.")
+        ),
     )
     iso2 = fields.String(
         required=True,
-        validate=validate.Regexp(r"^[A-Z]{2}$", error="Use an ISO 3166 alpha-2 code, e.g. MU."),
+        validate=validate.Regexp(r"^[A-Z]{2}$", error=N_("Use an ISO 3166 alpha-2 code, e.g. MU.")),
     )
     numeric = NumericCode(required=True)
     m49 = NumericCode(load_default=None, allow_none=True)
@@ -105,7 +110,7 @@ class CountryInput(Schema):
         allow_none=True,
         validate=validate.Regexp(
             r"^[A-Z]{3}(,[A-Z]{3}){0,4}$",
-            error="Use ISO 4217 codes separated by commas, e.g. MUR or INR,BTN.",
+            error=N_("Use ISO 4217 codes separated by commas, e.g. MUR or INR,BTN."),
         ),
     )
     currency_name = _optional_text(120)
@@ -118,4 +123,4 @@ class CountryInput(Schema):
     @validates("name_en", "name_fr")
     def names_not_blank(self, value: str, data_key: str) -> None:
         if not value.strip():
-            raise ValidationError("Must not be blank.")
+            raise ValidationError(N_("Must not be blank."))

@@ -1,15 +1,24 @@
 """Public country pages: the list with filters, and one country's profile."""
 
 import re
+import unicodedata
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tradeportal.agreements.queries import agreements_of, schemes_of
-from tradeportal.countries.models import Country, CountryProfileSection, EuAccessProfile
+from tradeportal.countries.charts import agreements_timeline, eu_access_segments
+from tradeportal.countries.models import (
+    Country,
+    CountryProfileSection,
+    EuAccessProfile,
+    region_label,
+)
 from tradeportal.countries.queries import get_country, groups_of
 from tradeportal.db import db
 from tradeportal.errors import render_error
+from tradeportal.i18n import N_, chosen_language, localized
 from tradeportal.validity import InvalidDate, parse_as_of
 
 bp = Blueprint("countries", __name__)
@@ -21,6 +30,12 @@ def _fold(text: str) -> str:
     return text.casefold()
 
 
+def _sort_key(text: str) -> str:
+    """Sort names as people read them: "Égypte" with the E's, not after "Zimbabwe"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 @bp.get("/countries")
 def index():
     """List countries, filtered by region and by a piece of their name or code."""
@@ -30,17 +45,21 @@ def index():
         regions[country.region or "No region"] = regions.get(country.region or "No region", 0) + 1
     region = request.args.get("region", "").strip()
     if region and region not in regions:
-        return render_error(400, "Choose a region from the list.")
+        return render_error(400, N_("Choose a region from the list."))
     text = request.args.get("q", "").strip()
     max_length = current_app.config["MAX_QUERY_LENGTH"]
     if len(text) > max_length:
-        return render_error(400, f"Type at most {max_length} characters to filter by name.")
+        return render_error(
+            400, _("Type at most %(count)s characters to filter by name.", count=max_length)
+        )
     shown = [
         country
         for country in countries
         if (not region or (country.region or "No region") == region)
         and (not text or _matches(country, _fold(text)))
     ]
+    if chosen_language() != "en":
+        shown.sort(key=lambda country: _sort_key(str(localized(country, "name"))))
     return render_template(
         "countries/index.html",
         countries=shown,
@@ -48,6 +67,7 @@ def index():
         regions=sorted(regions.items()),
         region=region,
         text=text,
+        region_label=region_label,
     )
 
 
@@ -60,16 +80,16 @@ def _matches(country: Country, folded: str) -> bool:
 def detail(raw: str):
     """Show one country: names, flags, profile, EU access facts, agreements and UK schemes."""
     if not THREE_LETTERS.fullmatch(raw):
-        return render_error(400, "A country is named by its three-letter ISO code, e.g. MUS.")
+        return render_error(400, N_("A country is named by its three-letter ISO code, e.g. MUS."))
     if raw != raw.upper():
         return redirect(url_for("countries.detail", raw=raw.upper(), **_date_arg()), 301)
     try:
         day = parse_as_of(request.args.get("date"))
     except InvalidDate as error:
-        return render_error(400, str(error))
+        return render_error(400, error)
     country = get_country(raw)
     if country is None:
-        return render_error(404, "There is no country with that ISO code in this portal.")
+        return render_error(404, N_("There is no country with that ISO code in this portal."))
     sections = db.session.scalars(
         select(CountryProfileSection)
         .where(
@@ -93,6 +113,8 @@ def detail(raw: str):
         agreements=agreements_of(country.iso3, day),
         schemes=schemes_of(country.iso3, day),
         groups=sorted(groups_of(country.iso3, day)),
+        agreements_chart=agreements_timeline(country.iso3, day),
+        eu_access_chart=eu_access_segments(eu_access) if eu_access else [],
     )
 
 

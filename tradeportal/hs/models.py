@@ -7,6 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tradeportal.db import Base, value_enum
+from tradeportal.i18n import N_
 from tradeportal.validity import ValidityMixin
 
 
@@ -113,6 +114,7 @@ class HsCorrespondence(Base):
 
 HS_EDITIONS = {
     # code: (title, valid_from, valid_to) — WCO entry into force of each edition.
-    "HS2017": ("Harmonized System 2017", date(2017, 1, 1), date(2021, 12, 31)),
-    "HS2022": ("Harmonized System 2022", date(2022, 1, 1), None),
+    # Titles are stored in English; pages show them with the |edition_title filter.
+    "HS2017": (N_("Harmonized System 2017"), date(2017, 1, 1), date(2021, 12, 31)),
+    "HS2022": (N_("Harmonized System 2022"), date(2022, 1, 1), None),
 }

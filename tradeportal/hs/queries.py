@@ -9,10 +9,18 @@ from flask import current_app
 
 from tradeportal.hs.catalog import HsCatalog, Link, Node, NomenclatureTree, get_catalog
 from tradeportal.hs.codes import HSCode, normalise_hs_code
+from tradeportal.i18n import N_
 
 
 class UnknownNomenclature(LookupError):
-    """A nomenclature code that the portal does not hold."""
+    """A nomenclature code that the portal does not hold.
+
+    ``str(error)`` is English; pages show ``tradeportal.errors.people_message(error)``.
+    """
+
+    def __init__(self, template: str, **values):
+        self.template, self.values = template, values
+        super().__init__(template % values if values else template)
 
 
 class Outcome(enum.Enum):
@@ -44,12 +52,15 @@ def find_edition(catalog: HsCatalog, day: date, version: str | None) -> Nomencla
         tree = catalog.trees.get(version)
         if tree is None:
             raise UnknownNomenclature(
-                "Unknown nomenclature; choose one of " + ", ".join(sorted(catalog.trees)) + "."
+                N_("Unknown nomenclature; choose one of %(codes)s."),
+                codes=", ".join(sorted(catalog.trees)),
             )
         return tree
     edition = catalog.edition_on(day)
     if edition is None:
-        raise UnknownNomenclature(f"No HS edition in this portal was in force on {day}.")
+        raise UnknownNomenclature(
+            N_("No HS edition in this portal was in force on %(day)s."), day=day.isoformat()
+        )
     return edition
 
 

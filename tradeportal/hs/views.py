@@ -1,5 +1,7 @@
 """Public nomenclature pages: browse the tree and look up one code."""
 
+import unicodedata
+
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
@@ -17,6 +19,7 @@ from tradeportal.hs.queries import (
     find_edition,
     lookup_code,
 )
+from tradeportal.i18n import N_, chosen_language
 from tradeportal.product import ProductContext, collect_sections
 from tradeportal.templating import carried_args
 from tradeportal.validity import InvalidDate, parse_as_of
@@ -25,7 +28,17 @@ bp = Blueprint("hs", __name__)
 
 
 class UnknownCountry(ValueError):
-    """A market or origin parameter that names no known country."""
+    """A market or origin parameter that names no known country (English; pages translate)."""
+
+    def __init__(self, template: str):
+        self.template, self.values = template, {}
+        super().__init__(template)
+
+
+UNKNOWN_COUNTRY = {
+    "market": N_("The market must be a country's three-letter ISO code, such as GBR or FRA."),
+    "origin": N_("The origin must be a country's three-letter ISO code, such as GBR or FRA."),
+}
 
 
 @bp.get("/hs")
@@ -35,7 +48,7 @@ def index():
         day = parse_as_of(request.args.get("date"))
         edition = find_edition(get_catalog(), day, request.args.get("version"))
     except (InvalidDate, UnknownNomenclature) as error:
-        return render_error(400, str(error))
+        return render_error(400, error)
     return render_template("hs/index.html", edition=edition, day=day_within(edition, day))
 
 
@@ -50,7 +63,7 @@ def detail(raw: str):
     except InvalidHSCode as error:
         return render_template("hs/invalid.html", error=error), 400
     except (InvalidDate, UnknownNomenclature, UnknownCountry) as error:
-        return render_error(400, str(error))
+        return render_error(400, error)
 
     day = found.day
     if found.outcome is Outcome.FOUND:
@@ -73,16 +86,39 @@ def read_country(raw: str | None, role: str) -> str | None:
         return None
     iso3 = raw.strip().upper()
     if not (len(iso3) == 3 and iso3.isascii() and iso3.isalpha() and country_exists(iso3)):
-        raise UnknownCountry(
-            f"The {role} must be a country's three-letter ISO code, such as GBR or FRA."
-        )
+        raise UnknownCountry(UNKNOWN_COUNTRY[role])
     return iso3
 
 
+def _sort_key(name: str) -> str:
+    """Alphabetical order for people: "Égypte" next to "Équateur", not after "Zimbabwe"."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
 def country_choices() -> list[tuple[str, str]]:
-    """Return (ISO alpha-3, English name) of every country, by name, for the pickers."""
-    rows = db.session.execute(select(Country.iso3, Country.name_en).order_by(Country.name_en))
-    return [(iso3, name) for iso3, name in rows]
+    """Return (ISO alpha-3, name) of every country, by name, for the pickers.
+
+    Names are in the language shown (English when a French name is missing).
+    """
+    if chosen_language() != "fr":
+        rows = db.session.execute(select(Country.iso3, Country.name_en).order_by(Country.name_en))
+        return [(iso3, name) for iso3, name in rows]
+    rows = db.session.execute(select(Country.iso3, Country.name_fr, Country.name_en))
+    choices = [(iso3, name_fr or name_en) for iso3, name_fr, name_en in rows]
+    return sorted(choices, key=lambda choice: _sort_key(choice[1]))
+
+
+def product_context(node, day, market: str | None, origin: str | None) -> ProductContext:
+    """What the product page and its printable sheet are about."""
+    return ProductContext(
+        node=node,
+        ancestors=tuple(get_catalog().ancestors(node)),
+        day=day,
+        home_country=current_app.config["HOME_COUNTRY"],
+        market=market,
+        origin=origin,
+    )
 
 
 def _render_node(found, day, market: str | None, origin: str | None):
@@ -96,14 +132,7 @@ def _render_node(found, day, market: str | None, origin: str | None):
             children += national.children(node.code, day)
     counts = {child.code: base.descendant_counts(child.code, day) for child in children}
     ancestors = catalog.ancestors(node)
-    product = ProductContext(
-        node=node,
-        ancestors=tuple(ancestors),
-        day=day,
-        home_country=current_app.config["HOME_COUNTRY"],
-        market=market,
-        origin=origin,
-    )
+    product = product_context(node, day, market, origin)
     return render_template(
         "hs/detail.html",
         node=node,

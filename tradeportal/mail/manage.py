@@ -5,6 +5,7 @@ an administrator can queue a failed email again or allow a suppressed address ag
 """
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from tradeportal.auth.access import guard_blueprint
@@ -46,14 +47,14 @@ def retry(email_id: int):
     """Queue a failed email again; it goes out at the sender's next pass."""
     email = get_email(db.session, email_id)
     if email is None:
-        return render_error(404, "There is no email with this number in the outbox.")
+        return render_error(404, _("There is no email with this number in the outbox."))
     try:
         retry_email(db.session, current_user, email)
     except MailRuleError as error:
         db.session.rollback()
-        return render_error(409, str(error))
+        return render_error(409, error)
     db.session.commit()
-    flash(f"Email {email.id} to {email.to_address} is queued again.")
+    flash(_("Email %(id)s to %(address)s is queued again.", id=email.id, address=email.to_address))
     return redirect(url_for("mail_admin.index"))
 
 
@@ -62,16 +63,19 @@ def unsuppress(suppression_id: int):
     """Allow mail to a suppressed address again, its bounce count cleared."""
     suppression = get_suppression(db.session, suppression_id)
     if suppression is None:
-        return render_error(404, "There is no suppressed address with this number.")
+        return render_error(404, _("There is no suppressed address with this number."))
     try:
         unsuppress_address(db.session, current_user, suppression)
     except MailRuleError as error:
         db.session.rollback()
-        return render_error(409, str(error))
+        return render_error(409, error)
     db.session.commit()
     flash(
-        f"{suppression.address} can receive mail again. Failed emails to it are not "
-        "resent on their own: retry the ones that matter. Alerts to it resume when its "
-        "subscriber signs in again with an emailed link."
+        _(
+            "%(address)s can receive mail again. Failed emails to it are not resent on their "
+            "own: retry the ones that matter. Alerts to it resume when its subscriber signs in "
+            "again with an emailed link.",
+            address=suppression.address,
+        )
     )
     return redirect(url_for("mail_admin.index"))

@@ -4,6 +4,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import JSON, CheckConstraint, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -18,6 +19,17 @@ class MailStatus(enum.Enum):
     SENT = "sent"
     FAILED = "failed"
     SUPPRESSED = "suppressed"
+
+    @property
+    def label(self) -> str:
+        """The status for people, in the language shown ("Queued" / "En attente")."""
+        return {
+            "queued": _("Queued"),
+            "sending": _("Sending"),
+            "sent": _("Sent"),
+            "failed": _("Failed"),
+            "suppressed": _("Suppressed"),
+        }[self.value]
 
 
 class OutboundEmail(Base):

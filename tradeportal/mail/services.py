@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -91,13 +92,19 @@ def retry_email(session: Session, actor, email: OutboundEmail) -> None:
     """Queue a failed (or suppressed) email again, with a fresh count of tries."""
     if email.status not in RETRYABLE:
         raise MailRuleError(
-            f"Email {email.id} is {email.status.value}; only failed or suppressed ones "
-            "can be retried."
+            _(
+                "Email %(id)s is %(status)s; only failed or suppressed ones can be retried.",
+                id=email.id,
+                status=email.status.label.lower(),
+            )
         )
     if is_suppressed(session, email.to_address):
         raise MailRuleError(
-            f"{email.to_address} is suppressed after repeated hard bounces; "
-            "unsuppress the address before retrying."
+            _(
+                "%(address)s is suppressed after repeated hard bounces; "
+                "unsuppress the address before retrying.",
+                address=email.to_address,
+            )
         )
     previous = email.status
     email.status = MailStatus.QUEUED
@@ -125,7 +132,7 @@ def unsuppress_address(session: Session, actor, suppression: MailSuppression) ->
     mail arrives (an alerts subscriber opens a freshly emailed link).
     """
     if not suppression.is_suppressed:
-        raise MailRuleError(f"{suppression.address} is not suppressed.")
+        raise MailRuleError(_("%(address)s is not suppressed.", address=suppression.address))
     bounces = suppression.hard_bounces
     suppression.suppressed_at = None
     suppression.hard_bounces = 0

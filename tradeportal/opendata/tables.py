@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from tradeportal.content.registry import CONTENT_TYPES
 from tradeportal.hs.catalog import get_catalog
+from tradeportal.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -81,30 +82,42 @@ def _content(type_name: str) -> Callable[[Session], Iterable[dict]]:
 
 
 TABLES = (
-    Table("hs-nodes", "nomenclature", "Every code of every nomenclature held", _hs_nodes),
-    Table("hs-sections", "nomenclature", "HS sections and their chapters", _hs_sections),
-    Table("hs-correspondences", "nomenclature", "HS 2017 ↔ 2022 (UNSD)", _hs_correspondences),
-    Table("agencies", "regulations", "Agencies", _content("agencies")),
+    Table("hs-nodes", "nomenclature", N_("Every code of every nomenclature held"), _hs_nodes),
+    Table("hs-sections", "nomenclature", N_("HS sections and their chapters"), _hs_sections),
+    Table("hs-correspondences", "nomenclature", N_("HS 2017 ↔ 2022 (UNSD)"), _hs_correspondences),
+    Table("agencies", "regulations", N_("Agencies"), _content("agencies")),
     Table(
-        "regulations", "regulations", "Regulations linked to HS prefixes", _content("regulations")
+        "regulations",
+        "regulations",
+        N_("Regulations linked to HS prefixes"),
+        _content("regulations"),
     ),
-    Table("procedures", "procedures", "Procedures and their steps", _content("procedures")),
-    Table("tariff-schedules", "tariffs", "Tariff schedules", _content("tariff-schedules")),
+    Table("procedures", "procedures", N_("Procedures and their steps"), _content("procedures")),
+    Table("tariff-schedules", "tariffs", N_("Tariff schedules"), _content("tariff-schedules")),
     Table(
         "tariff-schedule-markets",
         "tariffs",
-        "Markets applying a schedule besides its reporter",
+        N_("Markets applying a schedule besides its reporter"),
         _content("tariff-schedule-markets"),
     ),
-    Table("tariff-lines", "tariffs", "National tariff lines, MFN rates", _content("tariff-lines")),
-    Table("preferential-rates", "tariffs", "Preferential rates", _content("preferential-rates")),
-    Table("internal-taxes", "tariffs", "VAT, excise and other taxes", _content("internal-taxes")),
-    Table("agreements", "agreements", "Regional trade agreements", _content("agreements")),
-    Table("origin-schemes", "agreements", "UK preference schemes", _content("origin-schemes")),
     Table(
-        "origin-rules", "agreements", "Product-specific rules of origin", _content("origin-rules")
+        "tariff-lines", "tariffs", N_("National tariff lines, MFN rates"), _content("tariff-lines")
     ),
-    Table("countries", "countries", "Countries and territories", _content("countries")),
-    Table("country-profiles", "countries", "Country profiles", _content("country-profiles")),
-    Table("tenders", "tenders", "Tenders (OCDS releases)", _content("tenders")),
+    Table(
+        "preferential-rates", "tariffs", N_("Preferential rates"), _content("preferential-rates")
+    ),
+    Table(
+        "internal-taxes", "tariffs", N_("VAT, excise and other taxes"), _content("internal-taxes")
+    ),
+    Table("agreements", "agreements", N_("Regional trade agreements"), _content("agreements")),
+    Table("origin-schemes", "agreements", N_("UK preference schemes"), _content("origin-schemes")),
+    Table(
+        "origin-rules",
+        "agreements",
+        N_("Product-specific rules of origin"),
+        _content("origin-rules"),
+    ),
+    Table("countries", "countries", N_("Countries and territories"), _content("countries")),
+    Table("country-profiles", "countries", N_("Country profiles"), _content("country-profiles")),
+    Table("tenders", "tenders", N_("Tenders (OCDS releases)"), _content("tenders")),
 )

@@ -1,5 +1,7 @@
 """/data/: the latest dump's files, and every version's, with headers safe to download."""
 
+from datetime import datetime
+
 from flask import (
     Blueprint,
     Flask,
@@ -10,6 +12,8 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from tradeportal.opendata.dumps import (
     CHECKSUMS,
@@ -22,6 +26,16 @@ from tradeportal.opendata.dumps import (
 
 bp = Blueprint("opendata", __name__, url_prefix="/data")
 MEDIA_TYPES = {MANIFEST: "application/json", CHECKSUMS: "text/plain"}
+# The datasets of a dump, named for people (the manifest keeps the English identifiers).
+DATASET_LABELS = {
+    "nomenclature": _l("nomenclature"),
+    "regulations": _l("regulations"),
+    "procedures": _l("procedures"),
+    "tariffs": _l("tariffs"),
+    "agreements": _l("agreements"),
+    "countries": _l("countries"),
+    "tenders": _l("tenders"),
+}
 
 
 def _root():
@@ -32,8 +46,21 @@ def _root():
 def index():
     """List the latest dump's files, and the earlier versions."""
     root = _root()
+    manifest = latest(root)
+    generated_at = None
+    if manifest:
+        try:
+            generated_at = datetime.fromisoformat(manifest["generated_at"])
+        except (KeyError, TypeError, ValueError):
+            generated_at = None
     return render_template(
-        "opendata/index.html", manifest=latest(root), versions=list(reversed(versions(root)))
+        "opendata/index.html",
+        manifest=manifest,
+        generated_at=generated_at,
+        versions=list(reversed(versions(root))),
+        dataset_label=lambda name: str(DATASET_LABELS.get(name, name)),
+        # The manifest describes its files in English; the page says it in its language.
+        describe=lambda text: gettext(text) if text else "",
     )
 
 

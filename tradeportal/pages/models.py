@@ -9,6 +9,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -17,6 +18,7 @@ from tradeportal.provenance import ProvenanceMixin
 from tradeportal.validity import ValidityMixin
 
 LANGUAGES = ("en", "fr")
+KIND_LABELS = {"page": _l("Page"), "news": _l("News"), "event": _l("Event")}
 
 
 class PageKind(enum.Enum):
@@ -26,7 +28,8 @@ class PageKind(enum.Enum):
 
     @property
     def label(self) -> str:
-        return {"page": "Page", "news": "News", "event": "Event"}[self.value]
+        """The kind for people, in the language shown."""
+        return str(KIND_LABELS[self.value])
 
 
 @dataclass(frozen=True)

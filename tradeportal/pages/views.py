@@ -1,11 +1,18 @@
-"""Public pages of the free pages, news and events, as of a day, in English or French."""
+"""Public pages of the free pages, news and events, as of a day, in English or French.
+
+The language is the site's (``tradeportal.i18n``): a page shows its French texts on French
+pages when it has a complete translation, else its English ones, labelled.
+"""
 
 from datetime import date
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from tradeportal.errors import render_error
-from tradeportal.pages.models import LANGUAGES, Page, PageKind
+from tradeportal.i18n import N_, chosen_language
+from tradeportal.i18n import day as format_day
+from tradeportal.pages.models import Page, PageKind
 from tradeportal.pages.queries import get_page, list_events, list_news
 from tradeportal.regulations.schemas import SLUG
 from tradeportal.validity import InvalidDate, parse_as_of
@@ -18,54 +25,34 @@ DETAIL_ENDPOINTS = {
     PageKind.NEWS: "pages.news_detail",
     PageKind.EVENT: "pages.event_detail",
 }
-NOUNS = {PageKind.PAGE: "page", PageKind.NEWS: "news item", PageKind.EVENT: "event"}
-MONTHS = {
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    "fr": [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
+# Whole sentences per kind: French nouns have genders ("cette page", "cet événement").
+NOT_FOUND = {
+    PageKind.PAGE: N_("There is no page at this address."),
+    PageKind.NEWS: N_("There is no news item at this address."),
+    PageKind.EVENT: N_("There is no event at this address."),
+}
+NOT_YET = {
+    PageKind.PAGE: N_("This page is not published on %(day)s: it is published from %(start)s."),
+    PageKind.NEWS: N_(
+        "This news item is not published on %(day)s: it is published from %(start)s."
+    ),
+    PageKind.EVENT: N_("This event is not published on %(day)s: it is published from %(start)s."),
+}
+NO_LONGER = {
+    PageKind.PAGE: N_("This page is no longer published on %(day)s: its last day was %(end)s."),
+    PageKind.NEWS: N_(
+        "This news item is no longer published on %(day)s: its last day was %(end)s."
+    ),
+    PageKind.EVENT: N_("This event is no longer published on %(day)s: its last day was %(end)s."),
 }
 
 
 class BadParameter(ValueError):
-    """A query parameter of these pages that cannot be used."""
+    """A query parameter of these pages that cannot be used (English; pages translate it)."""
 
-
-@bp.app_template_filter("page_date")
-def page_date(day: date, language: str = "en") -> str:
-    """Write a day out in words: "5 March 2027", "5 mars 2027"."""
-    return f"{day.day} {MONTHS.get(language, MONTHS['en'])[day.month - 1]} {day.year}"
-
-
-def _read_language() -> str:
-    raw = (request.args.get("lang") or "en").strip()
-    if raw not in LANGUAGES:
-        raise BadParameter("The language is en (English) or fr (French).")
-    return raw
+    def __init__(self, template: str, **values):
+        self.template, self.values = template, values
+        super().__init__(template % values if values else template)
 
 
 def _read_page_number() -> int:
@@ -74,45 +61,43 @@ def _read_page_number() -> int:
         return 1
     # isascii: "²".isdigit() is true but int("²") fails.
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_NEWS_PAGE:
-        raise BadParameter(f"The page is a number from 1 to {MAX_NEWS_PAGE:,}.")
+        raise BadParameter(N_("The page is a number from 1 to %(max)s."), max=MAX_NEWS_PAGE)
     return int(raw)
 
 
 def _view_args(day: date, language: str) -> dict[str, str]:
-    """The parameters that links between these pages keep: a chosen date and French."""
+    """The parameters that links between these pages keep: a chosen date and language.
+
+    The language is kept only when this address chose it (``?lang=fr``), so shared links
+    stay in it; otherwise the remembered choice (a cookie) needs no parameter.
+    """
     chosen = request.args.get("date", "").strip()
     args = {"date": day.isoformat()} if chosen else {}
-    return args | ({"lang": language} if language != "en" else {})
+    asked = request.args.get("lang", "").strip() == language
+    return args | ({"lang": language} if asked and language != "en" else {})
 
 
-def _not_in_force_message(page: Page, day: date) -> str:
-    noun = NOUNS[page.kind]
+def _not_in_force(page: Page, day: date) -> str:
     if page.valid_from > day:
-        return (
-            f"This {noun} is not published on {day.isoformat()}: "
-            f"it is published from {page.valid_from.isoformat()}."
-        )
-    return (
-        f"This {noun} is no longer published on {day.isoformat()}: "
-        f"its last day was {page.valid_to.isoformat()}."
-    )
+        return _(NOT_YET[page.kind], day=format_day(day), start=format_day(page.valid_from))
+    return _(NO_LONGER[page.kind], day=format_day(day), end=format_day(page.valid_to))
 
 
 def _detail(slug: str, kind: PageKind):
     """Show one page of ``kind``; a slug of another kind goes to that kind's address."""
     try:
         day = parse_as_of(request.args.get("date"))
-        language = _read_language()
-    except (InvalidDate, BadParameter) as error:
-        return render_error(400, str(error))
+    except InvalidDate as error:
+        return render_error(400, error)
+    language = chosen_language()
     page = get_page(slug) if SLUG.fullmatch(slug) else None
     if page is None:
-        return render_error(404, f"There is no {NOUNS[kind]} at this address.")
+        return render_error(404, NOT_FOUND[kind])
     if page.kind is not kind:
         target = url_for(DETAIL_ENDPOINTS[page.kind], slug=page.slug, **_view_args(day, language))
         return redirect(target, 302)
     if not page.is_valid_on(day):
-        return render_error(404, _not_in_force_message(page, day))
+        return render_error(404, _not_in_force(page, day))
     text = page.text_in(language)
     return render_template(
         "pages/detail.html",
@@ -149,13 +134,13 @@ def news():
     """List the news in force on a day, newest first, twenty at a time."""
     try:
         day = parse_as_of(request.args.get("date"))
-        language = _read_language()
         number = _read_page_number()
     except (InvalidDate, BadParameter) as error:
-        return render_error(400, str(error))
+        return render_error(400, error)
+    language = chosen_language()
     listing = list_news(day, number)
     if number > listing.pages:
-        return render_error(400, f"There are only {listing.pages:,} page(s) of news.")
+        return render_error(400, _too_far(listing.pages))
     return render_template(
         "pages/news.html",
         listing=listing,
@@ -170,9 +155,9 @@ def events():
     """List the events in force on a day: current and upcoming first, then past ones."""
     try:
         day = parse_as_of(request.args.get("date"))
-        language = _read_language()
-    except (InvalidDate, BadParameter) as error:
-        return render_error(400, str(error))
+    except InvalidDate as error:
+        return render_error(400, error)
+    language = chosen_language()
     return render_template(
         "pages/events.html",
         listing=list_events(day),
@@ -180,3 +165,10 @@ def events():
         language=language,
         view_args=_view_args(day, language),
     )
+
+
+def _too_far(pages: int) -> BadParameter:
+    """A page number past the last page of news."""
+    if pages == 1:
+        return BadParameter(N_("There is only 1 page of news."))
+    return BadParameter(N_("There are only %(num)s pages of news."), num=pages)

@@ -7,12 +7,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from tradeportal.content.registry import ContentType, register_content_type
 from tradeportal.content.transfer import ImportFileError, import_records, read_records
 from tradeportal.countries.queries import countries_by_iso3
 from tradeportal.datafiles import DataFileError, LoadReport, Progress
+from tradeportal.i18n import localized
 from tradeportal.product import ProductContext, ProductSection, register_product_section
 from tradeportal.regulations.models import Agency, Direction, Procedure, Regulation
 from tradeportal.regulations.queries import applicable_procedures, applicable_regulations
@@ -90,7 +92,7 @@ def _partner_for(product: ProductContext, direction: Direction) -> str | None:
 
 @dataclass
 class RegulationsSection:
-    country_name: str  # the home country's name
+    country_name: str  # the home country's name, in the language of the page
     groups: list[DirectionGroup]
 
 
@@ -103,7 +105,7 @@ def collect_regulations(product: ProductContext) -> RegulationsSection | None:
 
     def name(iso3: str) -> str:
         country = countries.get(iso3)
-        return country.name_en if country else iso3
+        return str(localized(country, "name")) if country else iso3
 
     groups = []
     for direction in Direction:
@@ -128,7 +130,7 @@ def collect_procedures(product: ProductContext) -> list[tuple[Procedure, str]] |
 register_product_section(
     ProductSection(
         key="regulations",
-        title="Rules for trading this product",
+        title=_l("Rules for trading this product"),
         order=10,
         template="regulations/_product_regulations.html",
         collect=collect_regulations,
@@ -137,7 +139,7 @@ register_product_section(
 register_product_section(
     ProductSection(
         key="procedures",
-        title="Procedures",
+        title=_l("Procedures"),
         order=20,
         template="regulations/_product_procedures.html",
         collect=collect_procedures,

@@ -8,11 +8,13 @@ links, steps) are owned by their parent and replaced with it on import.
 
 import enum
 
+from flask_babel import gettext
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tradeportal.db import Base, value_enum
 from tradeportal.hs.prefixes import HsPrefixLinkMixin, prefix_link_constraints
+from tradeportal.i18n import N_
 from tradeportal.provenance import ProvenanceMixin
 from tradeportal.validity import ValidityMixin
 
@@ -33,17 +35,24 @@ class RegulationKind(enum.Enum):
 
     @property
     def label(self) -> str:
+        """The kind in the language of the page (English outside a request)."""
+        return gettext(KIND_LABELS[self])
+
+    @property
+    def label_en(self) -> str:
+        """The kind in English whatever the page's language (search index, exports)."""
         return KIND_LABELS[self]
 
 
+# In English; pages show ``kind.label``, translated into the language of the request.
 KIND_LABELS = {
-    RegulationKind.LICENCE_PERMIT: "Licence or permit",
-    RegulationKind.PROHIBITION: "Prohibition",
-    RegulationKind.SPS: "Sanitary and phytosanitary",
-    RegulationKind.TBT_STANDARD: "Technical standard",
-    RegulationKind.QUOTA: "Quota or state trading",
-    RegulationKind.CERTIFICATE_DOCUMENT: "Certificate or document",
-    RegulationKind.OTHER: "Other",
+    RegulationKind.LICENCE_PERMIT: N_("Licence or permit"),
+    RegulationKind.PROHIBITION: N_("Prohibition"),
+    RegulationKind.SPS: N_("Sanitary and phytosanitary"),
+    RegulationKind.TBT_STANDARD: N_("Technical standard"),
+    RegulationKind.QUOTA: N_("Quota or state trading"),
+    RegulationKind.CERTIFICATE_DOCUMENT: N_("Certificate or document"),
+    RegulationKind.OTHER: N_("Other"),
 }
 
 
@@ -54,14 +63,27 @@ class Direction(enum.Enum):
 
     @property
     def label(self) -> str:
+        """The direction in the language of the page (English outside a request)."""
+        return gettext(DIRECTION_LABELS[self.value])
+
+    @property
+    def label_en(self) -> str:
+        """The direction in English whatever the page's language (search index)."""
         return self.value.capitalize()
 
     @property
     def partner_word(self) -> str:
-        """Say how a partner country relates to goods moving this way."""
+        """Say how a partner country relates to goods moving this way (English).
+
+        Pages write whole sentences instead (templates/regulations/_macros.html), since
+        French word order and prepositions differ.
+        """
         return {"import": "imports from", "export": "exports to", "transit": "transit via"}[
             self.value
         ]
+
+
+DIRECTION_LABELS = {"import": N_("Import"), "export": N_("Export"), "transit": N_("Transit")}
 
 
 class Agency(ValidityMixin, ProvenanceMixin, Base):

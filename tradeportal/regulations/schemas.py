@@ -28,6 +28,7 @@ from tradeportal.content.fields import (
     WebAddress,
     day_field,
 )
+from tradeportal.i18n import N_
 from tradeportal.regulations.models import AgencyKind, Direction, RegulationKind
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -81,7 +82,7 @@ class ContentInput(Schema):
     @validates_schema
     def check_validity_window(self, data, **kwargs):
         if data.get("valid_to") and data["valid_to"] < data["valid_from"]:
-            raise ValidationError("The last day in force comes before valid_from.", "valid_to")
+            raise ValidationError(N_("The last day in force comes before valid_from."), "valid_to")
 
 
 class HsLinkedInput(ContentInput):
@@ -90,7 +91,7 @@ class HsLinkedInput(ContentInput):
     hs_prefixes = SemicolonList(
         HsPrefix(),
         required=True,
-        validate=validate.Length(min=1, error="Give at least one HS prefix."),
+        validate=validate.Length(min=1, error=N_("Give at least one HS prefix.")),
     )
     hs_exclusions = SemicolonList(HsPrefix())
 
@@ -152,7 +153,7 @@ class RegulationInput(HsLinkedInput):
     def check_partners(self, data, **kwargs):
         if data.get("country_iso3") in data.get("partners", []):
             raise ValidationError(
-                "A country is not its own trading partner; leave it out.", "partners"
+                N_("A country is not its own trading partner; leave it out."), "partners"
             )
 
 

@@ -3,11 +3,13 @@
 import re
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import ngettext
 
 from tradeportal.countries.queries import countries_by_iso3
 from tradeportal.errors import render_error
 from tradeportal.hs.catalog import get_catalog
-from tradeportal.regulations.models import KIND_LABELS, Direction, RegulationKind
+from tradeportal.i18n import N_, localized
+from tradeportal.regulations.models import Direction, RegulationKind
 from tradeportal.regulations.queries import (
     RegulationFilters,
     get_agency,
@@ -29,7 +31,21 @@ MAX_PAGE = 10_000
 
 
 class BadFilter(ValueError):
-    """A filter value of the regulations list that cannot be used."""
+    """A filter value of the regulations list that cannot be used.
+
+    ``template`` is English with ``%(name)s`` placeholders (marked with ``N_``);
+    ``render_error(400, error)`` shows it in the language of the page.
+    """
+
+    def __init__(self, template: str, **values):
+        self.template, self.values = template, values
+        super().__init__(template % values if values else template)
+
+
+UNKNOWN_CHOICE = {
+    "kind": N_("Unknown kind of rule; choose one of: %(known)s."),
+    "direction": N_("Unknown direction; choose one of: %(known)s."),
+}
 
 
 def _choice(raw: str | None, enum_cls, name: str):
@@ -39,7 +55,7 @@ def _choice(raw: str | None, enum_cls, name: str):
         return enum_cls(raw)
     except ValueError:
         known = ", ".join(member.value for member in enum_cls)
-        raise BadFilter(f"Unknown {name}; choose one of: {known}.") from None
+        raise BadFilter(UNKNOWN_CHOICE[name], known=known) from None
 
 
 def read_filters(args) -> RegulationFilters:
@@ -48,19 +64,19 @@ def read_filters(args) -> RegulationFilters:
     chapter = (args.get("chapter") or "").strip() or None
     if chapter is not None:
         if not CHAPTER.fullmatch(chapter) or not 1 <= int(chapter) <= 97:
-            raise BadFilter("A chapter is two digits, from 01 to 97, for example 09.")
+            raise BadFilter(N_("A chapter is two digits, from 01 to 97, for example 09."))
         chapter = chapter.zfill(2)
     agency = None
     if args.get("agency"):
         slug = args["agency"]
         agency = get_agency(slug) if SLUG.fullmatch(slug) else None
         if agency is None:
-            raise BadFilter("There is no agency with that identifier.")
+            raise BadFilter(N_("There is no agency with that identifier."))
     return RegulationFilters(
         day=day,
         country_iso3=current_app.config["HOME_COUNTRY"],
         chapter=chapter,
-        kind=_choice(args.get("kind"), RegulationKind, "kind of rule"),
+        kind=_choice(args.get("kind"), RegulationKind, "kind"),
         direction=_choice(args.get("direction"), Direction, "direction"),
         agency=agency,
     )
@@ -71,7 +87,7 @@ def read_page(raw: str | None) -> int:
         return 1
     # isascii: "²".isdigit() is true but int("²") fails.
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
-        raise BadFilter(f"The page is a number from 1 to {MAX_PAGE:,}.")
+        raise BadFilter(N_("The page is a number from 1 to %(last)s."), last=f"{MAX_PAGE:,}")
     return int(raw)
 
 
@@ -92,10 +108,17 @@ def index():
         filters = read_filters(request.args)
         page_number = read_page(request.args.get("page"))
     except (BadFilter, InvalidDate) as error:
-        return render_error(400, str(error))
+        return render_error(400, error)
     page = list_regulations(filters, page_number)
     if page_number > page.pages:
-        return render_error(400, f"There are only {page.pages:,} page(s) of results.")
+        return render_error(
+            400,
+            ngettext(
+                "There is only %(num)s page of results.",
+                "There are only %(num)s pages of results.",
+                page.pages,
+            ),
+        )
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "regulations/index.html",
@@ -103,7 +126,7 @@ def index():
         page=page,
         args=args,
         chapters=_chapters(filters.day),
-        kinds=KIND_LABELS,
+        kinds=list(RegulationKind),
         directions=list(Direction),
         procedures=list_procedures(filters.day, filters.country_iso3),
     )
@@ -114,18 +137,18 @@ def regulation_detail(slug: str):
     """Show one regulation with its documents, HS links, partners and procedures."""
     regulation = get_regulation(slug) if SLUG.fullmatch(slug) else None
     if regulation is None:
-        return render_error(404, "There is no regulation at this address.")
+        return render_error(404, N_("There is no regulation at this address."))
     try:
         day = _day_or_today()
     except InvalidDate as error:
-        return render_error(400, str(error))
+        return render_error(400, error)
     countries = countries_by_iso3(regulation.partner_codes)
     return render_template(
         "regulations/regulation.html",
         regulation=regulation,
         day=day,
         partners=[
-            (code, countries[code].name_en if code in countries else code)
+            (code, str(localized(countries[code], "name")) if code in countries else code)
             for code in regulation.partner_codes
         ],
         procedures=procedures_of_regulation(regulation),
@@ -137,11 +160,11 @@ def procedure_detail(slug: str):
     """Show one procedure as a timeline of its steps."""
     procedure = get_procedure(slug) if SLUG.fullmatch(slug) else None
     if procedure is None:
-        return render_error(404, "There is no procedure at this address.")
+        return render_error(404, N_("There is no procedure at this address."))
     try:
         day = _day_or_today()
     except InvalidDate as error:
-        return render_error(400, str(error))
+        return render_error(400, error)
     return render_template("regulations/procedure.html", procedure=procedure, day=day)
 
 
@@ -156,7 +179,7 @@ def agency_detail(slug: str):
     """Show one agency with its contacts, rules and procedures in force."""
     agency = get_agency(slug) if SLUG.fullmatch(slug) else None
     if agency is None:
-        return render_error(404, "There is no agency at this address.")
+        return render_error(404, N_("There is no agency at this address."))
     day = today()
     filters = RegulationFilters(
         day=day, country_iso3=current_app.config["HOME_COUNTRY"], agency=agency

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from tradeportal.errors import people_message
 from tradeportal.hs.codes import InvalidHSCode
 from tradeportal.hs.queries import Lookup, Outcome, UnknownNomenclature, lookup_code
 from tradeportal.search.query import CODE_LIKE
@@ -22,8 +23,19 @@ class CodeAnswer:
     digits: str
     target: str | None = None  # the node code to redirect to
     found: Lookup | None = None  # a split or missing code, shown on the results page
-    error: str | None = None  # why it is not a well-formed code
+    error: str | None = None  # why it is not a well-formed code (English, as the API says it)
     hint: str | None = None
+    reason: InvalidHSCode | UnknownNomenclature | None = None  # the error, for translating
+
+    def error_shown(self) -> str | None:
+        """``error`` in the language of the page."""
+        return people_message(self.reason) if self.reason is not None else self.error
+
+    def hint_shown(self) -> str | None:
+        """``hint`` in the language of the page."""
+        if isinstance(self.reason, InvalidHSCode):
+            return self.reason.translated_hint()
+        return self.hint
 
     @property
     def is_split(self) -> bool:
@@ -40,9 +52,9 @@ def resolve_code(text: str, day: date) -> CodeAnswer:
     try:
         found = lookup_code(text, day)
     except InvalidHSCode as error:
-        return CodeAnswer(digits, error=error.message, hint=error.hint)
+        return CodeAnswer(digits, error=error.message, hint=error.hint, reason=error)
     except UnknownNomenclature as error:
-        return CodeAnswer(digits, error=str(error))
+        return CodeAnswer(digits, error=str(error), reason=error)
     if found.outcome is Outcome.FOUND:
         return CodeAnswer(found.code.digits, target=found.node.code)
     if found.outcome in (Outcome.SAME_AS, Outcome.MOVED):

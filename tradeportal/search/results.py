@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from whoosh import collectors
 from whoosh import query as wq
@@ -38,17 +39,29 @@ from tradeportal.search.query import (
 from tradeportal.search.schema import FACET_FIELDS
 
 PRODUCT_TYPES = ("hs", "national_line")
+# The keys are the API's document types; the labels are for the search page (translated).
 TYPE_LABELS = {
-    "hs": "HS codes",
-    "national_line": "National tariff lines",
-    "regulation": "Regulations",
-    "procedure": "Procedures",
-    "agreement": "Agreements and schemes",
-    "country": "Countries",
-    "tender": "Tenders",
-    "page": "Pages",
+    "hs": _l("HS codes"),
+    "national_line": _l("National tariff lines"),
+    "regulation": _l("Regulations"),
+    "procedure": _l("Procedures"),
+    "agreement": _l("Agreements and schemes"),
+    "country": _l("Countries"),
+    "tender": _l("Tenders"),
+    "page": _l("Pages"),
 }
-LANGUAGE_LABELS = {"en": "English", "fr": "French"}
+# One result's badge.
+HIT_LABELS = {
+    "hs": _l("HS code"),
+    "national_line": _l("National tariff line"),
+    "regulation": _l("Regulation"),
+    "procedure": _l("Procedure"),
+    "agreement": _l("Agreement or scheme"),
+    "country": _l("Country"),
+    "tender": _l("Tender"),
+    "page": _l("Page"),
+}
+LANGUAGE_LABELS = {"en": _l("English"), "fr": _l("French")}
 
 
 @dataclass(frozen=True)
@@ -78,6 +91,7 @@ class Hit:
     is_demo: bool
     matched_refs: list[str]
     score: float
+    snippet_fr: Markup | None = None
 
     @property
     def code_display(self) -> str | None:
@@ -217,6 +231,11 @@ def _hit(found, units: list[Unit], terms: dict[str, set[str]]) -> Hit:
         is_demo=bool(stored.get("is_demo")),
         matched_refs=_matched_refs(stored.get("refs"), units),
         score=found.score or 0.0,
+        snippet_fr=(
+            snippet(stored.get("snippet_fr"), terms["fr"], "fr")
+            if stored.get("snippet_fr")
+            else None
+        ),
     )
 
 

@@ -123,8 +123,8 @@ def load_regulations(session: Session, entity_ids: Sequence[str] | None) -> Docu
                 title_fr=regulation.title_fr or "",
                 body_en=joined(
                     regulation.summary,
-                    regulation.kind.label,
-                    f"{regulation.direction.label} regulation",
+                    regulation.kind.label_en,
+                    f"{regulation.direction.label_en} regulation",
                     regulation.legal_basis,
                     regulation.fees,
                     regulation.processing_time,
@@ -175,7 +175,9 @@ def load_procedures(session: Session, entity_ids: Sequence[str] | None) -> Docum
                 spell=joined(procedure.title_en, procedure.title_fr),
                 title_en=procedure.title_en,
                 title_fr=procedure.title_fr or "",
-                body_en=joined(procedure.summary, f"{procedure.direction.label} procedure", *steps),
+                body_en=joined(
+                    procedure.summary, f"{procedure.direction.label_en} procedure", *steps
+                ),
                 stored={
                     "title_fr_text": procedure.title_fr,
                     "snippet_en": procedure.summary,

@@ -11,12 +11,14 @@ from tradeportal.countries.models import Country
 from tradeportal.db import db
 from tradeportal.errors import render_error
 from tradeportal.hs.queries import find_by_words
+from tradeportal.i18n import N_, chosen_language
 from tradeportal.search import querylog
 from tradeportal.search.backend import IndexUnavailable
 from tradeportal.search.codes import is_code_like, resolve_code
 from tradeportal.search.extension import search_store, suggestion_cache
 from tradeportal.search.query import normalise_query
 from tradeportal.search.results import (
+    HIT_LABELS,
     LANGUAGE_LABELS,
     TYPE_LABELS,
     SearchParams,
@@ -41,7 +43,19 @@ FACET_VALUES_SHOWN = 12
 
 
 class BadParameter(ValueError):
-    """A filter or page number that cannot be used."""
+    """A filter or page number that cannot be used (English; the page translates it)."""
+
+    def __init__(self, template: str, **values):
+        self.template, self.values = template, values
+        super().__init__(template % values if values else template)
+
+
+UNKNOWN_FILTER = {
+    "type": N_("Unknown type filter; remove it and search again."),
+    "chapter": N_("Unknown chapter filter; remove it and search again."),
+    "country": N_("Unknown country filter; remove it and search again."),
+    "language": N_("Unknown language filter; remove it and search again."),
+}
 
 
 def read_filters(args) -> dict[str, str]:
@@ -51,7 +65,7 @@ def read_filters(args) -> dict[str, str]:
         if not value:
             continue
         if not shape.fullmatch(value) or (name == "type" and value not in TYPE_LABELS):
-            raise BadParameter(f"Unknown {name} filter; remove it and search again.")
+            raise BadParameter(UNKNOWN_FILTER[name])
         filters[name] = value
     return filters
 
@@ -60,9 +74,11 @@ def read_page(raw: str | None, max_pages: int) -> int:
     if raw is None or raw == "":
         return 1
     if not _PAGE.fullmatch(raw.strip()) or int(raw) < 1:
-        raise BadParameter("Page numbers are whole numbers from 1.")
+        raise BadParameter(N_("Page numbers are whole numbers from 1."))
     if int(raw) > max_pages:
-        raise BadParameter(f"Results stop at page {max_pages}; add words to narrow the search.")
+        raise BadParameter(
+            N_("Results stop at page %(max)s; add words to narrow the search."), max=max_pages
+        )
     return int(raw)
 
 
@@ -77,12 +93,13 @@ def search():
         filters = read_filters(request.args)
         page = read_page(request.args.get("page"), config["SEARCH_MAX_PAGES"])
     except (InvalidDate, BadParameter) as error:
-        return render_error(400, str(error))
+        return render_error(400, error)
     dated = bool(request.args.get("date"))
     page_args = {"q": text, "date": day.isoformat() if dated else None, **filters}
     context = dict(
         query=text, truncated=truncated, limit=limit, day=day, dated=dated, filters=filters,
-        page_args=page_args, type_labels=TYPE_LABELS, language_labels=LANGUAGE_LABELS,
+        page_args=page_args, type_labels=TYPE_LABELS, hit_labels=HIT_LABELS,
+        language_labels=LANGUAGE_LABELS,
         country_names={}, facet_values_shown=FACET_VALUES_SHOWN,
         code=None, results=SearchResults(), fallback=None, token=None,
     )  # fmt: skip
@@ -127,12 +144,15 @@ def search():
 
 
 def _country_names(results: SearchResults) -> dict[str, str]:
-    """Name the countries the facet lists (one query for the values shown)."""
+    """Name the countries the facet lists (one query for the values shown), as the page reads."""
     codes = [facet.value for facet in results.facets.get("country", [])[:FACET_VALUES_SHOWN]]
     if not codes:
         return {}
-    rows = db.session.execute(select(Country.iso3, Country.name_en).where(Country.iso3.in_(codes)))
-    return {iso3: name for iso3, name in rows}
+    name = Country.name_fr if chosen_language() == "fr" else Country.name_en
+    rows = db.session.execute(
+        select(Country.iso3, name, Country.name_en).where(Country.iso3.in_(codes))
+    )
+    return {iso3: shown or english for iso3, shown, english in rows}
 
 
 def _follow_token(given: str | None, page: int, results: SearchResults) -> str | None:
@@ -164,7 +184,7 @@ def follow():
     """Record that a search result was followed, then go to it (local paths only)."""
     target = request.args.get("to")
     if not querylog.is_local_path(target):
-        return render_error(400, "That link does not lead to a page of this site.")
+        return render_error(400, N_("That link does not lead to a page of this site."))
     try:
         if querylog.record_follow(db.session, request.args.get("t")):
             db.session.commit()

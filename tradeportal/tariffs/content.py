@@ -8,9 +8,14 @@ tariff-lines, preferential-rates; internal-taxes stand alone.
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
 from tradeportal.content.registry import ContentType, register_content_type
 from tradeportal.countries.queries import countries_by_iso3
 from tradeportal.hs.codes import format_code
+from tradeportal.i18n import localized, number
 from tradeportal.product import ProductContext, ProductSection, register_product_section
 from tradeportal.tariffs.models import (
     InternalTax,
@@ -107,16 +112,36 @@ INTERNAL_TAXES = register_content_type(
 )
 
 FLAG_LABELS = {
-    "trade_remedy": "Trade remedy applies",
-    "suspension": "Duty suspension applies",
-    "quota": "Tariff quota applies",
-    "eu_rate_retained": "EU rate kept until the trade remedy review ends",
+    "trade_remedy": _l("Trade remedy applies"),
+    "suspension": _l("Duty suspension applies"),
+    "quota": _l("Tariff quota applies"),
+    "eu_rate_retained": _l("EU rate kept until the trade remedy review ends"),
 }
+
+
+def rate_kind_text(kind: str, count: int) -> str:
+    """Say how many lines of a schedule have one kind of rate: "1,234 ad valorem"."""
+    said_count = number(count)
+    said = {
+        "free": ngettext("%(count)s free", "%(count)s free", count, count=said_count),
+        "ad_valorem": ngettext(
+            "%(count)s ad valorem", "%(count)s ad valorem", count, count=said_count
+        ),
+        "specific": ngettext("%(count)s specific", "%(count)s specific", count, count=said_count),
+        "compound": ngettext("%(count)s compound", "%(count)s compound", count, count=said_count),
+        "mixed": ngettext("%(count)s mixed", "%(count)s mixed", count, count=said_count),
+        "seasonal": ngettext("%(count)s seasonal", "%(count)s seasonal", count, count=said_count),
+        "entry_price": ngettext(
+            "%(count)s entry price", "%(count)s entry price", count, count=said_count
+        ),
+        "unparsed": ngettext("%(count)s unparsed", "%(count)s unparsed", count, count=said_count),
+    }
+    return said.get(kind) or f"{said_count} {kind.replace('_', ' ')}"
 
 
 @dataclass
 class RateView:
-    """A rate as published, in plain English, and the part in force on the day."""
+    """A rate as published, in plain words (the page's language), and its season on the day."""
 
     text: str
     readable: str | None
@@ -170,18 +195,19 @@ def rate_view(item, day: date | None = None) -> RateView:
     on_day = None
     if day is not None and parsed.kind is RateKind.SEASONAL:
         duty = parsed.duty_on(day)
-        on_day = describe_duty(duty) if duty else None
-    return RateView(item.rate_text, describe_rate(parsed), on_day)
+        on_day = describe_duty(duty, localized=True) if duty else None
+    return RateView(item.rate_text, describe_rate(parsed, localized=True), on_day)
 
 
 def line_row(match: LineMatch, day) -> LineRow:
     line = match.line
-    flags = [label for name, label in FLAG_LABELS.items() if getattr(line, name)]
+    flags = [str(label) for name, label in FLAG_LABELS.items() if getattr(line, name)]
     split_note = None
     if match.split_into:
-        split_note = (
-            f"HS 2017 line {format_code(line.code)}, split in HS 2022 between "
-            + ", ".join(format_code(code) for code in match.split_into)
+        split_note = _(
+            "HS 2017 line %(code)s, split in HS 2022 between %(codes)s",
+            code=format_code(line.code),
+            codes=", ".join(format_code(code) for code in match.split_into),
         )
     return LineRow(
         line=line,
@@ -217,7 +243,9 @@ def collect_tariffs(product: ProductContext) -> TariffsSection:
         for origin in match.rate.origins
     }
     wanted = {product.home_country, product.market, product.origin, *origin_codes}
-    names = {iso3: c.name_en for iso3, c in countries_by_iso3(wanted - {None}).items()}
+    names = {
+        iso3: str(localized(c, "name")) for iso3, c in countries_by_iso3(wanted - {None}).items()
+    }
     section = TariffsSection(
         home_country=product.home_country,
         home_name=names.get(product.home_country, product.home_country),
@@ -255,7 +283,7 @@ def collect_tariffs(product: ProductContext) -> TariffsSection:
 register_product_section(
     ProductSection(
         key="tariffs",
-        title="Tariffs and taxes",
+        title=_l("Tariffs and taxes"),
         order=30,
         template="tariffs/_product_tariffs.html",
         collect=collect_tariffs,

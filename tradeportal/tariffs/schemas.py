@@ -28,6 +28,7 @@ from tradeportal.content.fields import (
 )
 from tradeportal.countries.queries import country_exists, group_exists, iso3_codes
 from tradeportal.hs.codes import InvalidHSCode, normalise_hs_code
+from tradeportal.i18n import N_
 from tradeportal.tariffs.models import TaxKind
 from tradeportal.tariffs.rates import MAX_RATE_LENGTH
 
@@ -90,7 +91,7 @@ class MarketCode(fields.Field):
 def refuse_reversed_window(data: dict) -> None:
     """Refuse a validity window that ends before it starts."""
     if data.get("valid_to") and data.get("valid_from") and data["valid_to"] < data["valid_from"]:
-        raise ValidationError("The last day in force comes before valid_from.", "valid_to")
+        raise ValidationError(N_("The last day in force comes before valid_from."), "valid_to")
 
 
 def rate_text_field() -> Text:
@@ -142,7 +143,7 @@ class TariffScheduleInput(DatedInput):
     nomenclature = Text(20, required=True)  # an HS edition the portal holds: checked on save
     currency = fields.String(
         load_default=None,
-        validate=validate.Regexp(CURRENCY, error="Must be an ISO 4217 code such as GBP."),
+        validate=validate.Regexp(CURRENCY, error=N_("Must be an ISO 4217 code such as GBP.")),
     )
     recorded_on = IsoDate()
     notes = Text(2000)
@@ -197,7 +198,7 @@ class PreferentialRateInput(PrefixLinkedInput):
     origins = SemicolonList(
         MarketCode(),
         required=True,
-        validate=validate.Length(min=1, error="Give at least one origin country or group."),
+        validate=validate.Length(min=1, error=N_("Give at least one origin country or group.")),
     )
     rate_text = rate_text_field()
     note = Text(2000)

@@ -2,13 +2,16 @@
 
 import click
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 
 from tradeportal.countries.queries import countries_by_iso3
 from tradeportal.errors import render_error
 from tradeportal.hs.catalog import get_catalog
 from tradeportal.hs.codes import InvalidHSCode
 from tradeportal.hs.prefixes import normalise_prefix
-from tradeportal.tariffs.content import rate_view
+from tradeportal.i18n import N_, localized
+from tradeportal.tariffs.content import rate_kind_text, rate_view
+from tradeportal.tariffs.distribution import rate_distribution
 from tradeportal.tariffs.queries import (
     all_schedules,
     chapter_counts,
@@ -30,13 +33,17 @@ def index():
     """List the tariff schedules held, with their markets, validity and rate statistics."""
     schedules = all_schedules()
     markets = {s.reporter for s in schedules} | {m.market for s in schedules for m in s.markets}
-    names = {iso3: country.name_en for iso3, country in countries_by_iso3(markets).items()}
+    names = {
+        iso3: str(localized(country, "name"))
+        for iso3, country in countries_by_iso3(markets).items()
+    }
     return render_template(
         "tariffs/index.html",
         schedules=schedules,
         names=names,
         kinds={s.id: rate_kind_counts(s) for s in schedules},
         mapping={s.id: hs2022_mapping_counts(s) for s in schedules},
+        kind_text=rate_kind_text,
     )
 
 
@@ -45,28 +52,38 @@ def schedule(code: str):
     """Browse one schedule: its chapters, or the lines under a code prefix, page by page."""
     found = get_schedule(code)
     if found is None:
-        return render_error(404, "There is no tariff schedule with that code.")
+        return render_error(404, N_("There is no tariff schedule with that code."))
     raw_prefix = request.args.get("prefix", "").strip()
     prefix = None
     if raw_prefix:
         try:
             prefix = normalise_prefix(raw_prefix)
         except InvalidHSCode as error:
-            return render_error(400, " ".join(filter(None, [error.message, error.hint])))
+            message = [error.translated_message(), error.translated_hint()]
+            return render_error(400, " ".join(filter(None, message)))
     raw_page = request.args.get("page", "1").strip()
     if not (raw_page.isascii() and raw_page.isdigit() and len(raw_page) <= MAX_PAGE_PARAMETER):
-        return render_error(400, "The page number must be a whole number, such as 2.")
+        return render_error(400, N_("The page number must be a whole number, such as 2."))
     page = int(raw_page)
     if page < 1:
-        return render_error(400, "Pages are numbered from 1.")
+        return render_error(400, N_("Pages are numbered from 1."))
     edition = get_catalog().trees.get(found.nomenclature)
     context = {"schedule": found, "edition": edition, "prefix": prefix}
     if prefix is None:
-        return render_template("tariffs/schedule.html", chapters=chapter_counts(found), **context)
+        distribution, chapters = rate_distribution(found)
+        return render_template(
+            "tariffs/schedule.html",
+            chapters=chapter_counts(found),
+            distribution=distribution,
+            by_chapter={chapter.chapter: chapter for chapter in chapters},
+            **context,
+        )
     lines, total = schedule_lines(found, prefix, (page - 1) * LINES_PER_PAGE, LINES_PER_PAGE)
     pages = max(1, -(-total // LINES_PER_PAGE))
     if page > pages:
-        return render_error(404, f"There is no page {page}; this list has {pages}.")
+        return render_error(
+            404, _("There is no page %(page)s; this list has %(pages)s.", page=page, pages=pages)
+        )
     return render_template(
         "tariffs/schedule.html",
         rows=[(line, rate_view(line)) for line in lines],

@@ -2,6 +2,8 @@
 
 from dataclasses import replace
 
+from flask_babel import lazy_gettext as _l
+
 from tradeportal.content.registry import ContentType, register_content_type
 from tradeportal.product import ProductContext, ProductSection, register_product_section
 from tradeportal.tenders.content_records import export_tenders, save_tender
@@ -31,7 +33,7 @@ def collect_tenders(product: ProductContext) -> dict:
 register_product_section(
     ProductSection(
         key="tenders",
-        title="Tenders and opportunities",
+        title=_l("Tenders and opportunities"),
         order=70,
         template="tenders/_product_section.html",
         collect=collect_tenders,

@@ -15,17 +15,18 @@ from pathlib import Path
 from tradeportal.datafiles import DataFileError, read_csv
 from tradeportal.hs.codes import InvalidHSCode
 from tradeportal.hs.prefixes import normalise_prefix
+from tradeportal.i18n import N_
 
 # A CPV code is 8 digits, optionally followed by its check digit: 73000000-2.
 CPV_ID = re.compile(r"([0-9]{8})(?:-[0-9])?")
 CPV_PREFIX = re.compile(r"[0-9]{2,8}")
 
 # Why a classification gives no HS link; also the reasons counted in the load report.
-NO_CLASSIFICATION = "no item classification"
+NO_CLASSIFICATION = N_("no item classification")
 NOT_CPV = "classified with {scheme}, not CPV"
-MALFORMED_CPV = "malformed CPV id"
-UNKNOWN_DIVISION = "not a CPV 2008 division"
-WORKS_OR_SERVICES = "CPV works or services only, no HS equivalent"
+MALFORMED_CPV = N_("malformed CPV id")
+UNKNOWN_DIVISION = N_("not a CPV 2008 division")
+WORKS_OR_SERVICES = N_("CPV works or services only, no HS equivalent")
 
 
 @dataclass(frozen=True)

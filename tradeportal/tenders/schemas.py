@@ -4,6 +4,7 @@ import re
 from collections.abc import Mapping
 
 from flask import current_app
+from flask_babel import gettext
 from marshmallow import (
     EXCLUDE,
     Schema,
@@ -16,10 +17,12 @@ from marshmallow import (
     validates_schema,
 )
 
-from tradeportal.content.fields import SemicolonList, Text, WebAddress, day_field
+from tradeportal.content.fields import Message, SemicolonList, Text, WebAddress, day_field
 from tradeportal.countries.queries import country_exists
+from tradeportal.errors import people_message
 from tradeportal.hs.catalog import get_catalog
 from tradeportal.hs.codes import InvalidHSCode, normalise_hs_code
+from tradeportal.i18n import N_
 from tradeportal.tenders.models import LANGUAGES, TenderStatus
 from tradeportal.tenders.queries import TenderFilters, tender_countries
 from tradeportal.tenders.releases import parse_ocds_datetime
@@ -28,20 +31,31 @@ from tradeportal.validity import EARLIEST_DATE, LATEST_DATE, InvalidDate, parse_
 MAX_PAGE = 10_000
 ISO3 = re.compile(r"[A-Z]{3}")
 LABELS = {
-    "country": "Country",
-    "chapter": "HS chapter",
-    "status": "Status",
-    "deadline_from": "Deadline from",
-    "deadline_to": "Deadline to",
-    "language": "Language",
-    "q": "Search text",
-    "page": "Page",
-    "date": "As of",
+    "country": N_("Country"),
+    "chapter": N_("HS chapter"),
+    "status": N_("Status"),
+    "deadline_from": N_("Deadline from"),
+    "deadline_to": N_("Deadline to"),
+    "language": N_("Language"),
+    "q": N_("Search text"),
+    "page": N_("Page"),
+    "date": N_("As of"),
 }
 
 
 class InvalidTenderFilter(ValueError):
-    """A filter that cannot be used; the message says which and why, without echoing it."""
+    """A filter that cannot be used; the message says which and why, without echoing it.
+
+    ``str(error)`` is English; ``error.text`` is in the language of the page.
+    """
+
+    def __init__(self, messages):
+        self.messages = messages
+        super().__init__(_describe(messages))
+
+    @property
+    def text(self) -> str:
+        return _describe(self.messages, translated=True)
 
 
 class AsOfDate(fields.Field):
@@ -51,7 +65,7 @@ class AsOfDate(fields.Field):
         try:
             return parse_as_of(value if isinstance(value, str) else "invalid")
         except InvalidDate as error:
-            raise ValidationError(str(error)) from None
+            raise ValidationError(Message(error.template, **error.values)) from None
 
 
 class CountryCode(fields.Field):
@@ -60,9 +74,9 @@ class CountryCode(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         iso3 = value.upper() if isinstance(value, str) else ""
         if not ISO3.fullmatch(iso3):
-            raise ValidationError("Use a three-letter ISO country code, for example GBR.")
+            raise ValidationError(N_("Use a three-letter ISO country code, for example GBR."))
         if iso3 not in tender_countries() and not country_exists(iso3):
-            raise ValidationError("No country has that code; use an ISO code such as GBR.")
+            raise ValidationError(N_("No country has that code; use an ISO code such as GBR."))
         return iso3
 
 
@@ -73,20 +87,37 @@ class HsChapter(fields.Field):
         try:
             code = normalise_hs_code(value)
         except InvalidHSCode as error:
-            raise ValidationError(" ".join(filter(None, (error.message, error.hint)))) from None
+            if error.hint_template:
+                raise ValidationError(
+                    Message(
+                        N_("%(problem)s %(hint)s"),
+                        problem=Message(error.template, **error.values),
+                        hint=Message(error.hint_template, **error.hint_values),
+                    )
+                ) from None
+            raise ValidationError(Message(error.template, **error.values)) from None
         if code.level != 2:
-            raise ValidationError("Give an HS chapter: two digits, for example 09.")
+            raise ValidationError(N_("Give an HS chapter: two digits, for example 09."))
         edition = get_catalog().trees.get("HS2022")
         node = edition.nodes.get(code.digits) if edition else None
         if node is None or node.level != 2:
-            raise ValidationError(f"There is no HS chapter {code.digits}.")
+            raise ValidationError(
+                Message(N_("There is no HS chapter %(chapter)s."), chapter=code.digits)
+            )
         return code.digits
 
 
 def _bounded_query(text: str) -> None:
     limit = current_app.config["MAX_QUERY_LENGTH"]
     if len(text) > limit:
-        raise ValidationError(f"The search text is too long (at most {limit} characters).")
+        raise ValidationError(
+            Message(N_("The search text is too long (at most %(limit)s characters)."), limit=limit)
+        )
+
+
+def _page_in_range(page: int) -> None:
+    if not 1 <= page <= MAX_PAGE:
+        raise ValidationError(Message(N_("Give a page from 1 to %(max)s."), max=MAX_PAGE))
 
 
 class TenderSearchInput(Schema):
@@ -99,20 +130,20 @@ class TenderSearchInput(Schema):
     chapter = HsChapter(load_default=None)
     status = fields.String(
         load_default=None,
-        validate=validate.OneOf(["open", "closed"], error="Choose open or closed."),
+        validate=validate.OneOf(["open", "closed"], error=N_("Choose open or closed.")),
     )
     deadline_from = AsOfDate(load_default=None)
     deadline_to = AsOfDate(load_default=None)
     language = fields.String(
         load_default=None,
-        validate=validate.OneOf(list(LANGUAGES), error="Choose en (English) or fr (French)."),
+        validate=validate.OneOf(list(LANGUAGES), error=N_("Choose en (English) or fr (French).")),
     )
     q = fields.String(load_default=None, validate=_bounded_query)
     page = fields.Integer(
         load_default=1,
         strict=False,
-        validate=validate.Range(1, MAX_PAGE, error=f"Give a page from 1 to {MAX_PAGE:,}."),
-        error_messages={"invalid": "The page is a whole number, for example 2."},
+        validate=_page_in_range,
+        error_messages={"invalid": N_("The page is a whole number, for example 2.")},
     )
     date = AsOfDate(load_default=None)
 
@@ -129,7 +160,7 @@ class TenderSearchInput(Schema):
     def deadlines_in_order(self, data, **kwargs):
         start, end = data.get("deadline_from"), data.get("deadline_to")
         if start and end and start > end:
-            raise ValidationError("The first deadline date is after the second.", "deadline_to")
+            raise ValidationError(N_("The first deadline date is after the second."), "deadline_to")
 
 
 def read_tender_filters(args: Mapping[str, str]) -> TenderFilters:
@@ -137,16 +168,21 @@ def read_tender_filters(args: Mapping[str, str]) -> TenderFilters:
     try:
         data = TenderSearchInput().load(dict(args))
     except ValidationError as error:
-        raise InvalidTenderFilter(_describe(error.messages)) from None
+        raise InvalidTenderFilter(error.messages) from None
     day = data.pop("date")
     return TenderFilters(day=day or today(), explicit_day=day is not None, **data)
 
 
-def _describe(messages) -> str:
+def _describe(messages, translated: bool = False) -> str:
+    say = people_message if translated else str
     parts = []
     for name, problems in messages.items():
-        texts = problems if isinstance(problems, list) else [str(problems)]
-        parts.append(f"{LABELS.get(name, 'Filter')}: {' '.join(map(str, texts))}")
+        texts = problems if isinstance(problems, list) else [problems]
+        label, said = LABELS.get(name, N_("Filter")), " ".join(say(text) for text in texts)
+        if translated:
+            parts.append(gettext("%(label)s: %(problems)s", label=gettext(label), problems=said))
+        else:
+            parts.append(f"{label}: {said}")
     return " ".join(parts)
 
 
@@ -165,7 +201,7 @@ class OneLine(Text):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         if text is not None and any(character in text for character in "\r\n\t"):
-            raise ValidationError("Must be on one line.")
+            raise ValidationError(N_("Must be on one line."))
         return text
 
 
@@ -177,7 +213,7 @@ class OcdsDateTime(fields.Field):
             moment, _day = parse_ocds_datetime(value)
         except (TypeError, ValueError, AttributeError):
             raise ValidationError(
-                "Not a valid date-time: write it ISO 8601, e.g. 2026-01-31T12:00:00Z."
+                N_("Not a valid date-time: write it ISO 8601, e.g. 2026-01-31T12:00:00Z.")
             ) from None
         if not EARLIEST_DATE <= moment.date() <= LATEST_DATE:
             raise ValidationError(f"Must lie between {EARLIEST_DATE} and {LATEST_DATE}.")
@@ -224,11 +260,13 @@ class TenderInput(Schema):
     publisher = OneLine(200, required=True)
     language = fields.String(
         load_default="en",
-        validate=validate.OneOf(list(LANGUAGES), error="Use en (English) or fr (French)."),
+        validate=validate.OneOf(list(LANGUAGES), error=N_("Use en (English) or fr (French).")),
     )
     country_iso3 = fields.String(
         required=True,
-        validate=validate.Regexp(r"^[A-Z]{3}$", error="Use an ISO 3166 alpha-3 code, e.g. GBR."),
+        validate=validate.Regexp(
+            r"^[A-Z]{3}$", error=N_("Use an ISO 3166 alpha-3 code, e.g. GBR.")
+        ),
     )
     buyer_name = OneLine(300)
     title = OneLine(300, required=True)
@@ -246,7 +284,7 @@ class TenderInput(Schema):
     value_currency = fields.String(
         load_default=None,
         allow_none=True,
-        validate=validate.Regexp(r"^[A-Z]{3}$", error="Use an ISO 4217 code, e.g. MUR."),
+        validate=validate.Regexp(r"^[A-Z]{3}$", error=N_("Use an ISO 4217 code, e.g. MUR.")),
     )
     value_basis = fields.String(
         load_default=None,
@@ -258,7 +296,7 @@ class TenderInput(Schema):
     published_at = OcdsDateTime(required=True)
     tag = OneLine(100, required=True)
     classifications = SemicolonList(Classification(), validate=validate.Length(max=200))
-    licence_note = OneLine(300, load_default="Not stated.")
+    licence_note = OneLine(300, load_default=N_("Not stated."))
     sample_files = SemicolonList(OneLine(300, forbid=(";",)), validate=validate.Length(max=20))
     valid_from = day_field()
     valid_to = day_field()
@@ -271,15 +309,17 @@ class TenderInput(Schema):
     @validates("source")
     def source_is_a_name(self, value: str, data_key: str) -> None:
         if not SOURCE_NAME.fullmatch(value):
-            raise ValidationError("Use lower-case letters, digits, '_' and '-', e.g. import.")
+            raise ValidationError(N_("Use lower-case letters, digits, '_' and '-', e.g. import."))
 
     @validates_schema
     def value_and_period_agree(self, data, **kwargs):
         if (data.get("value_amount") is None) != (data.get("value_currency") is None):
-            raise ValidationError("Give an amount and its currency together.", "value_currency")
+            raise ValidationError(N_("Give an amount and its currency together."), "value_currency")
         start, end = data.get("tender_period_start"), data.get("tender_period_end")
         if start and end and end < start:
-            raise ValidationError("The tender period ends before it starts.", "tender_period_end")
+            raise ValidationError(
+                N_("The tender period ends before it starts."), "tender_period_end"
+            )
 
     @post_load(pass_original=True)
     def fill_days(self, data, original, **kwargs):

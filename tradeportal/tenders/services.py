@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from tradeportal.datafiles import LoadReport, Progress
 from tradeportal.db import upsert_rows
 from tradeportal.hs.models import HsNode, Nomenclature
+from tradeportal.i18n import N_
 from tradeportal.tenders.cpv import (
     MALFORMED_CPV,
     CpvHsMap,
@@ -38,34 +39,45 @@ class Source:
     licence: str
 
 
-_NOT_CURRENT = "Sample data, not current tenders."
+# The licence notes are stored with each tender (and exported) in English; the catalog
+# knows them (N_), so the pages show them in the language of the page.
 SOURCES = {
     "uganda": Source(
         "UGA",
         "Public Procurement and Disposal of Public Assets Authority (PPDA), Uganda",
-        f"Licence unknown: not stated in the file or the sample repository. {_NOT_CURRENT}",
+        N_(
+            "Licence unknown: not stated in the file or the sample repository. Sample data, "
+            "not current tenders."
+        ),
     ),
     "nigeria": Source(
         "NGA",
         "Bureau of Public Procurement, Nigeria (Nigeria Open Contracting Portal)",
-        f"Licence unknown: not stated in the file or the sample repository. {_NOT_CURRENT}",
+        N_(
+            "Licence unknown: not stated in the file or the sample repository. Sample data, "
+            "not current tenders."
+        ),
     ),
     "uk_contracts_finder": Source(
         "GBR",
         "Contracts Finder (UK Government)",
-        "Not stated in the file; Contracts Finder data is normally published under the Open"
-        f" Government Licence v3.0. {_NOT_CURRENT}",
+        N_(
+            "Not stated in the file; Contracts Finder data is normally published under the Open"
+            " Government Licence v3.0. Sample data, not current tenders."
+        ),
     ),
     "canada_buyandsell": Source(
         "CAN",
         "Buyandsell.gc.ca - Achatsetventes.gc.ca",
-        "Not stated in the file; buyandsell.gc.ca data is normally published under the Open"
-        f" Government Licence - Canada. {_NOT_CURRENT}",
+        N_(
+            "Not stated in the file; buyandsell.gc.ca data is normally published under the Open"
+            " Government Licence - Canada. Sample data, not current tenders."
+        ),
     ),
     "australia_nsw": Source(
         "AUS",
         "NSW Government eTendering (NSW office of Procurement)",
-        f"CC BY 3.0 AU, as stated in the release package. {_NOT_CURRENT}",
+        N_("CC BY 3.0 AU, as stated in the release package. Sample data, not current tenders."),
     ),
 }
 # The Canadian file also holds the Ville de Montréal's releases (in French).
@@ -73,7 +85,10 @@ FOLDER_PUBLISHERS = {
     "real-examples/canada/montreal/": Source(
         "CAN",
         "Ville de Montréal",
-        f"Licence not stated in the file or the sample repository. {_NOT_CURRENT}",
+        N_(
+            "Licence not stated in the file or the sample repository. Sample data, not current "
+            "tenders."
+        ),
     ),
 }
 
