@@ -117,7 +117,8 @@ def test_amendments_and_withdrawals_reach_those_who_asked_for_them(app, editors)
 
 def long_day(day: date, language: str = "en") -> str:
     """A day as emails write it for reading: "2 December 2026" / "2 décembre 2026"."""
-    return format_date(day, "long", locale=language)
+    # The portal writes English the British way (day before month).
+    return format_date(day, "long", locale={"en": "en_GB"}.get(language, language))
 
 
 def today_of(app) -> date:

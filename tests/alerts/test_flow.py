@@ -102,7 +102,7 @@ def test_a_subscriber_following_0901_and_gbr_gets_one_clear_email_and_leaves_in_
     # It says which subscriptions matched, and how.
     assert "You follow 0901 → this applies to 0901.21." in text
     assert "You follow GBR → this change names GBR." in text
-    assert f"In force from {format_date(date(2026, 1, 1), 'long', locale='en')}." in text
+    assert f"In force from {format_date(date(2026, 1, 1), 'long', locale='en_GB')}." in text
     item_link = next(url for url in links_in(message) if "/regulations/" in url)
     assert item_link.endswith(
         "/regulations/green-coffee-uk-phytosanitary-certificate?date=2026-01-01"

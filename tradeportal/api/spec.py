@@ -12,10 +12,10 @@ import re
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Response, current_app, jsonify, render_template
-from marshmallow import INCLUDE, Schema, fields
+from marshmallow import INCLUDE, Schema, fields, validate
 
 from tradeportal.api import bp
-from tradeportal.api.core import ErrorSchema, documented
+from tradeportal.api.core import ErrorSchema, QuerySchema, documented
 from tradeportal.errors import MESSAGES
 
 _KEY = "tradeportal.api.spec"
@@ -188,14 +188,23 @@ def openapi() -> Response:
     return jsonify(openapi_document())
 
 
+class DocsQuery(QuerySchema):
+    # The page's language switch links here with ?lang= like on every page of the portal.
+    lang = fields.String(
+        validate=validate.OneOf(["en", "fr"]),
+        metadata={"description": "Language of the page: en (default) or fr."},
+    )
+
+
 @bp.get("/docs")
 @documented(
     summary="This API's documentation as a web page: every path, parameter and schema.",
     tag="About",
+    query=DocsQuery,
     response=None,
     media_type="text/html",
 )
-def docs() -> str:
+def docs(args) -> str:
     response = current_app.make_response(
         render_template("api/docs.html", spec=openapi_document(), reference=_schema_name)
     )

@@ -12,8 +12,11 @@ MAX_AGREEMENTS = 200
 
 
 def agreements_timeline(iso3: str, day: date) -> Timeline | None:
-    """Every agreement naming the country (directly or through a group) that entered into
-    force, placed on one time axis with the day shown marked."""
+    """Every agreement naming the country (directly or through a group) that had entered
+    into force by the day shown, placed on one time axis with that day marked.
+
+    Later agreements are left out like everywhere else on an "as of" page: a reader looking
+    at 2019 must not take an agreement of 2021 for one that applied then."""
     agreements, _total = list_agreements(AgreementFilters(country=iso3), 1, MAX_AGREEMENTS)
     return timeline(
         (
@@ -24,7 +27,7 @@ def agreements_timeline(iso3: str, day: date) -> Timeline | None:
                 agreement.valid_to,
             )
             for agreement in agreements
-            if agreement.valid_from is not None
+            if agreement.valid_from is not None and agreement.valid_from <= day
         ),
         day,
     )
