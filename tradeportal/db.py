@@ -5,13 +5,14 @@ Routes and CLI commands commit once per unit of work; services and models only f
 
 import enum
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import DateTime, Enum, MetaData, create_engine, event, insert, select, update
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -80,11 +81,51 @@ def _set_sqlite_pragmas(dbapi_connection, _record, busy_timeout_ms: int) -> None
     cursor.close()
 
 
-def make_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
+@dataclass(frozen=True)
+class PoolSettings:
+    """The connection pool of a server database (see DATABASE_POOL_* in config.py)."""
+
+    size: int = 5
+    max_overflow: int = 5
+    timeout: float = 10
+    recycle: int = 1800
+    connect_timeout: int = 5
+
+    @classmethod
+    def from_config(cls, config) -> "PoolSettings":
+        return cls(
+            size=int(config["DATABASE_POOL_SIZE"]),
+            max_overflow=int(config["DATABASE_MAX_OVERFLOW"]),
+            timeout=float(config["DATABASE_POOL_TIMEOUT"]),
+            recycle=int(config["DATABASE_POOL_RECYCLE"]),
+            connect_timeout=int(config["DATABASE_CONNECT_TIMEOUT"]),
+        )
+
+
+def _server_engine(url: URL, pool: PoolSettings) -> Engine:
+    if url.drivername == "postgresql":
+        # "postgresql://" alone would mean psycopg2; the portal ships psycopg 3.
+        url = url.set(drivername="postgresql+psycopg")
+    return create_engine(
+        url,
+        # A connection the server dropped (a restart) is noticed and replaced on checkout,
+        # so the first request after a restart does not fail.
+        pool_pre_ping=True,
+        pool_size=pool.size,
+        max_overflow=pool.max_overflow,
+        pool_timeout=pool.timeout,
+        pool_recycle=pool.recycle,
+        connect_args={"connect_timeout": pool.connect_timeout},
+    )
+
+
+def make_engine(
+    url: str, *, busy_timeout_ms: int = 5000, pool: PoolSettings | None = None
+) -> Engine:
     """Create an engine; SQLite gets its folder created and the pragmas we rely on."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return _server_engine(parsed, pool or PoolSettings())
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url)
@@ -111,7 +152,9 @@ class Database:
 
     def init_app(self, app) -> None:
         engine = make_engine(
-            app.config["DATABASE_URL"], busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"]
+            app.config["DATABASE_URL"],
+            busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"],
+            pool=PoolSettings.from_config(app.config),
         )
         factory = sessionmaker(bind=engine)
         # Per-unit-of-work answers (tradeportal/memo.py) go stale as soon as anything is written.

@@ -4,7 +4,9 @@ import logging
 
 from flask import Flask, render_template, request
 from flask_babel import gettext
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from tradeportal.i18n import N_, number
 
@@ -18,7 +20,10 @@ MESSAGES = {
     413: N_("What you sent is too large."),
     429: N_("Too many requests; please wait a moment and try again."),
     500: N_("Something went wrong on our side. It has been logged; please try again later."),
+    503: N_("The service is briefly unavailable; please try again in a moment."),
 }
+# Seconds a client is asked to wait when the database cannot be reached (a restart).
+RETRY_AFTER_SECONDS = 5
 UNKNOWN_FAILURE = N_("The request could not be completed.")
 
 
@@ -69,6 +74,22 @@ def register(app: Flask) -> None:
 
             return http_error_response(error)
         return render_error(error.code or 500)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeout)
+    def handle_database_unavailable(error: Exception):
+        # The database restarting or out of connections: a clear, retryable 503, not a
+        # 500. The pool's pre-ping replaces dead connections, so the next request recovers.
+        logger.warning("Database unavailable on %s %s: %s", request.method, request.path, error)
+        from tradeportal.db import db
+
+        try:
+            db.session.rollback()  # the error page must not meet a failed transaction
+        except Exception:  # the connection is gone; the session is discarded at teardown
+            logger.debug("rollback after a database error failed too", exc_info=True)
+        response = app.make_response(handle_http_error(ServiceUnavailable()))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

@@ -11,6 +11,7 @@ from tests.alerts.conftest import (
     subscriptions_of,
 )
 from tests.alerts.test_fanout import outbox
+from tests.conftest import DATABASE
 from tradeportal.alerts.models import Subscriber, SubscriptionKind
 from tradeportal.alerts.tokens import (
     FollowRequest,
@@ -91,9 +92,11 @@ def test_a_link_of_another_kind_or_for_a_deleted_subscriber_does_not_unsubscribe
     with app.app_context():
         db.session.delete(db.session.get(Subscriber, subscriber))
         db.session.commit()
-    # SQLite may give the next subscriber the same id: the old link must not reach it.
+    # SQLite gives the next subscriber the same id: the old link must not reach it.
+    # (PostgreSQL's sequences never reuse an id; there the link only finds nobody.)
     newcomer = subscribe_directly(app, "second@example.org", (HS, "0902"))
-    assert newcomer == subscriber
+    if DATABASE == "sqlite":
+        assert newcomer == subscriber
     assert client.post(f"/alerts/unsubscribe/{old_link}").status_code == 404
     assert state_of(app, newcomer) == (None, 1)
 

@@ -18,7 +18,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.conftest import _checkpointed_copy, dispose, make_app
+from tests.conftest import copy_database, dispose, drop_database, make_app
 from tradeportal.api.spec import build_spec
 from tradeportal.search.extension import search_store
 
@@ -37,7 +37,7 @@ CHECKS = [
 def contract_app(indexed_template, tmp_path_factory):
     """One read-only app for every generated case (nothing the API does writes)."""
     instance = tmp_path_factory.mktemp("contract")
-    _checkpointed_copy(indexed_template / "tradeportal.db", instance / "tradeportal.db")
+    copy_database(indexed_template, instance)
     shutil.copytree(indexed_template / "index", instance / "index")
     # The limit is tested on its own; here it would only turn generated cases into 429s.
     app = make_app(instance, API_RATE_LIMIT="100000 per minute")
@@ -45,6 +45,7 @@ def contract_app(indexed_template, tmp_path_factory):
     with app.app_context():
         search_store().close()
     dispose(app)
+    drop_database(instance)
 
 
 def _spec_document() -> dict:

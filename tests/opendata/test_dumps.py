@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.api.conftest import COFFEE_SPS, publish_title
-from tests.conftest import _checkpointed_copy, dispose, make_app, run_cli
+from tests.conftest import copy_database, dispose, drop_database, make_app, run_cli
 from tradeportal.opendata.tables import TABLES
 
 
@@ -38,10 +38,11 @@ def dumped(app):
 def read_only(seeded_template, tmp_path_factory):
     """One dump shared by the tests that only read it (writing one takes seconds)."""
     instance = tmp_path_factory.mktemp("dumped")
-    _checkpointed_copy(seeded_template, instance / "tradeportal.db")
+    copy_database(seeded_template, instance)
     app = make_app(instance)
     yield _dumped(app)
     dispose(app)
+    drop_database(instance)
 
 
 def test_the_manifest_lists_every_file_with_verified_checksums(read_only):

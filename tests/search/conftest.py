@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import _checkpointed_copy, dispose, make_app
+from tests.conftest import copy_database, dispose, drop_database, make_app
 from tradeportal.db import db
 from tradeportal.regulations.models import (
     Agency,
@@ -38,13 +38,14 @@ def shared_client(indexed_template, tmp_path_factory):
     (Their searches still add to the query log of that copy.)
     """
     instance = tmp_path_factory.mktemp("shared")
-    _checkpointed_copy(indexed_template / "tradeportal.db", instance / "tradeportal.db")
+    copy_database(indexed_template, instance)
     shutil.copytree(indexed_template / "index", instance / "index")
     app = make_app(instance)
     yield app.test_client()
     with app.app_context():
         search_store().close()
     dispose(app)
+    drop_database(instance)
 
 
 def cli(app, *args: str):

@@ -114,8 +114,12 @@ def _record_deliveries(
     )
     columns = ["event_id", "subscriber_id", "reason", "frequency", "period", "status", "created_at"]
     # On the table, not the entity: the ORM's bulk layer adds nothing to an INSERT … SELECT.
-    result = session.execute(insert(AlertDelivery.__table__).from_select(columns, rows))
-    return result.rowcount
+    # Counted from RETURNING: psycopg may report rowcount -1 for an INSERT … SELECT.
+    table = AlertDelivery.__table__
+    inserted = session.execute(
+        insert(table).from_select(columns, rows).returning(table.c.subscriber_id)
+    )
+    return len(inserted.all())
 
 
 def _record_terms(session: Session, event: ChangeEvent) -> None:
