@@ -8,6 +8,7 @@ from werkzeug.routing import IntegerConverter
 
 from tradeportal.config import ROOT, DefaultConfig, validate_config
 from tradeportal.db import db
+from tradeportal.logs import configure_logging
 
 
 class BoundedInteger(IntegerConverter):
@@ -36,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("TRADEPORTAL")
     app.config.update(config)
     validate_config(app)
+    configure_logging(app)  # JSON lines when LOG_FORMAT is "json"
 
     if app.config["TRUSTED_PROXIES"]:
         # Behind nginx or a load balancer: take the client address, scheme and host from
@@ -52,7 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from tradeportal import api, views
+    from tradeportal import api, health, views
     from tradeportal.agreements import content as agreements_content  # noqa: F401
     from tradeportal.agreements import views as agreements_views
     from tradeportal.alerts import content as alerts_content  # noqa: F401
@@ -80,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from tradeportal.tenders import content as tenders_content  # noqa: F401
     from tradeportal.tenders import views as tenders_views
 
+    app.register_blueprint(health.bp)  # /healthz, /readyz for load balancers
     app.register_blueprint(views.bp)
     app.register_blueprint(hs_views.bp)
     app.register_blueprint(search_views.bp)

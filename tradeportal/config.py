@@ -19,6 +19,17 @@ class DefaultConfig:
     # Empty means the embedded SQLite file instance/tradeportal.db.
     DATABASE_URL = None
     SQLITE_BUSY_TIMEOUT_MS = 5000
+    # PostgreSQL connection pool of each process (a gunicorn worker, the worker, a command).
+    # Connections per process at most: POOL_SIZE + MAX_OVERFLOW; keep the sum over every
+    # process below the server's max_connections (docs/deployment.md).
+    DATABASE_POOL_SIZE = 5
+    DATABASE_MAX_OVERFLOW = 5
+    # Seconds a request waits for a free connection before it fails with a clear 503.
+    DATABASE_POOL_TIMEOUT = 10
+    # Connections older than this are replaced (a proxy or firewall may cut idle ones).
+    DATABASE_POOL_RECYCLE = 1800
+    # Seconds to wait for the server to answer a new connection (a restart must not hang).
+    DATABASE_CONNECT_TIMEOUT = 5
     # Production mode refuses to start without explicit secrets and database.
     PRODUCTION = False
     # ISO 3166 alpha-3 code of the country this portal serves.
@@ -129,6 +140,12 @@ class DefaultConfig:
     MAIL_CLAIM_TIMEOUT = 600
     # Permanent (5xx) refusals at RCPT/DATA before an address is mailed no more.
     MAIL_HARD_BOUNCE_LIMIT = 3
+    # /readyz fails when the oldest queued email has waited longer than this (seconds):
+    # the worker or the relay is down. 0 reports the age without ever failing.
+    READY_MAIL_MAX_AGE_SECONDS = 900
+    # "json": one JSON object per log line (tradeportal/logs.py) for log collectors;
+    # "text" leaves logging as Flask and gunicorn set it up.
+    LOG_FORMAT = "text"
 
 
 class ConfigError(RuntimeError):
