@@ -64,6 +64,9 @@ def test_an_id_larger_than_the_database_can_hold_is_a_404(client):
     assert client.get("/tenders/99999999999999999999").status_code == 404
     assert client.get("/agreements/99999999999999999999").status_code == 404
     assert client.get("/agreements/0").status_code == 404
+    # Beyond a 32-bit id (PostgreSQL's Integer column), still within SQLite's 64 bits.
+    assert client.get("/tenders/2147483648").status_code == 404
+    assert client.get("/api/v1/tenders/2147483648").status_code == 404
 
 
 def _client_address_app(tmp_path, **config):
@@ -123,3 +126,44 @@ def test_the_home_search_box_suggests_like_the_header_one(client):
     page = client.get("/").get_data(as_text=True)
     assert 'list="q-suggestions" data-suggest="/search/suggest" autocomplete="off"' in page
     assert '<datalist id="q-suggestions"></datalist>' in page
+
+
+NUL_MESSAGE = "The request contains a NUL character, which no field accepts."
+
+
+@pytest.mark.parametrize("path", ["/search?q=coffee%00", "/hs/09%0001", "/?lang=%00fr"])
+def test_a_nul_character_in_the_address_is_a_clear_400(client, path):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert NUL_MESSAGE in response.get_data(as_text=True)
+
+
+def test_a_nul_character_in_a_form_changes_nothing(client, app):
+    from sqlalchemy import func, select
+
+    from tests.auth.conftest import fresh_token
+    from tradeportal.auth.models import AuditEvent
+    from tradeportal.db import db
+
+    def events():
+        with app.app_context():
+            return db.session.scalar(select(func.count(AuditEvent.id)))
+
+    before = events()
+    form = {"csrf_token": fresh_token(client), "email": "a\x00@example.org", "password": "x"}
+    response = client.post("/login", data=form)
+    assert response.status_code == 400
+    assert NUL_MESSAGE in response.get_data(as_text=True)
+    assert events() == before
+
+
+def test_a_nul_character_in_api_json_is_the_api_error_shape(client):
+    response = client.post("/api/v1/calculate", json={"code": "0901\x0021"})
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["error"]["message"] == NUL_MESSAGE
+
+
+def test_the_nul_refusal_speaks_french(client):
+    page = client.get("/search?q=caf%00&lang=fr").get_data(as_text=True)
+    assert "NUL" in page and NUL_MESSAGE not in page

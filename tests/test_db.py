@@ -5,11 +5,17 @@ from sqlalchemy import text
 from tradeportal.db import db
 
 
-def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(app_context):
+def test_the_connection_is_set_up_for_its_database(app_context):
+    """SQLite: WAL, foreign keys and a busy timeout. PostgreSQL: psycopg 3, pre-ping."""
     connection = db.session.connection()
-    assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-    assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-    assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
+    if connection.dialect.name == "sqlite":
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
+    else:
+        assert connection.dialect.driver == "psycopg"
+        assert db.engine.pool._pre_ping
+        assert db.engine.pool.size() == 5
 
 
 def test_a_released_savepoint_is_undone_by_the_outer_rollback(app_context):

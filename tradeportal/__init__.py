@@ -7,14 +7,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from tradeportal.config import ROOT, DefaultConfig, validate_config
-from tradeportal.db import db
+from tradeportal.db import MAX_ROW_ID, db
 from tradeportal.logs import configure_logging
 
 
 class BoundedInteger(IntegerConverter):
-    """``<int:…>`` URL parts between 1 and the largest 64-bit signed integer."""
+    """``<int:…>`` URL parts between 1 and the largest row id (``db.MAX_ROW_ID``)."""
 
-    def __init__(self, url_map, fixed_digits=0, min=1, max=2**63 - 1, signed=False):
+    def __init__(self, url_map, fixed_digits=0, min=1, max=MAX_ROW_ID, signed=False):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 

@@ -18,6 +18,10 @@ from sqlalchemy.types import TypeDecorator
 
 from tradeportal import memo
 
+# Row ids are Integer columns: 32-bit on PostgreSQL (64 on SQLite). A larger id in an
+# address cannot name a row, and would overflow PostgreSQL's parameter: a 404, not a query.
+MAX_ROW_ID = 2**31 - 1
+
 # Alembic's batch mode on SQLite can only drop constraints that have names.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -6,7 +6,7 @@ from flask import Flask, render_template, request
 from flask_babel import gettext
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, ServiceUnavailable
 
 from tradeportal.i18n import N_, number
 
@@ -25,6 +25,26 @@ MESSAGES = {
 # Seconds a client is asked to wait when the database cannot be reached (a restart).
 RETRY_AFTER_SECONDS = 5
 UNKNOWN_FAILURE = N_("The request could not be completed.")
+
+
+class NulCharacter(BadRequest):
+    """A NUL character in the address or a submitted field.
+
+    No field needs one, PostgreSQL cannot store one in text, and SQLite would keep junk:
+    refused before any view runs, the same way on both databases.
+    """
+
+    description = N_("The request contains a NUL character, which no field accepts.")
+
+
+def refuse_nul_characters() -> None:
+    if "\x00" in request.path or b"%00" in request.query_string:
+        raise NulCharacter()
+    if request.method in ("POST", "PUT", "PATCH"):
+        if any("\x00" in value for _, values in request.form.lists() for value in values):
+            raise NulCharacter()
+        if request.is_json and b"\\u0000" in request.get_data(cache=True):
+            raise NulCharacter()
 
 
 def people_message(error) -> str:
@@ -67,12 +87,16 @@ def render_error(status: int, message: str | Exception | None = None, **context)
 
 
 def register(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
+
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         if request.path.startswith("/api/"):
             from tradeportal.api.http import http_error_response  # the API's one error shape
 
             return http_error_response(error)
+        if isinstance(error, NulCharacter):
+            return render_error(400, error.description)
         return render_error(error.code or 500)
 
     @app.errorhandler(OperationalError)

@@ -1,12 +1,16 @@
 """The migration to content groups and bounce pauses, on a database holding old rows."""
 
-from sqlalchemy import inspect, text
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, bindparam, inspect, text
 
 from tests.conftest import dispose, make_app, run_cli
 from tradeportal.db import db
 
 BEFORE = "726997935069"  # alerts, with raw content types in subscriptions
-DAY = "2026-01-0{} 00:00:00.000000"
+# Raw SQL, typed through SQLAlchemy so that it runs on SQLite and PostgreSQL alike.
+FLAGS = ("new", "amended", "withdrawn", "upcoming")
+TYPED = [bindparam("day", type_=DateTime()), *(bindparam(f, type_=Boolean()) for f in FLAGS)]
 SUBSCRIBERS = [(1, "mixed@example.org"), (2, "bounced@example.org"), (3, "counting@example.org")]
 # (value, on_new, on_amended, on_withdrawn, on_upcoming, frequency, day created)
 FOLLOWS = [
@@ -26,7 +30,19 @@ def content_follows(connection) -> dict[str, tuple]:
             "FROM alert_subscriptions WHERE subscriber_id = 1 AND kind = 'content_type'"
         )
     )
-    return {value: (*flags, frequency, created[:10]) for value, *flags, frequency, created in rows}
+    return {
+        value: (*map(int, flags), frequency, day_of(created))
+        for value, *flags, frequency, created in rows
+    }
+
+
+def day(number: int) -> datetime:
+    return datetime(2026, 1, number)
+
+
+def day_of(stored) -> str:
+    """The day of a stored timestamp: a string on SQLite, a datetime on PostgreSQL."""
+    return str(stored)[:10] if stored else ""
 
 
 def insert_old_rows(connection) -> None:
@@ -35,44 +51,44 @@ def insert_old_rows(connection) -> None:
             text(
                 "INSERT INTO subscribers (id, email, language, created_at, confirmed_at, "
                 "manage_token) VALUES (:id, :email, 'en', :day, :day, :token)"
-            ),
-            {"id": number, "email": email, "day": DAY.format(1), "token": f"t{number}"},
+            ).bindparams(TYPED[0]),
+            {"id": number, "email": email, "day": day(1), "token": f"t{number}"},
         )
-    for value, new, amended, withdrawn, upcoming, frequency, day in FOLLOWS:
+    for value, new, amended, withdrawn, upcoming, frequency, created in FOLLOWS:
         connection.execute(
             text(
                 "INSERT INTO alert_subscriptions (subscriber_id, kind, value, market, on_new, "
                 "on_amended, on_withdrawn, on_upcoming, frequency, created_at) VALUES "
                 "(1, 'content_type', :value, '', :new, :amended, :withdrawn, :upcoming, "
                 ":frequency, :day)"
-            ),
+            ).bindparams(*TYPED),
             dict(
                 value=value,
-                new=new,
-                amended=amended,
-                withdrawn=withdrawn,
-                upcoming=upcoming,
+                new=bool(new),
+                amended=bool(amended),
+                withdrawn=bool(withdrawn),
+                upcoming=bool(upcoming),
                 frequency=frequency,
-                day=DAY.format(day),
+                day=day(created),
             ),
         )
     connection.execute(
         text(
             "INSERT INTO alert_subscriptions (subscriber_id, kind, value, market, on_new, "
             "on_amended, on_withdrawn, on_upcoming, frequency, created_at) VALUES "
-            "(2, 'hs', '0901', '', 1, 1, 1, 1, 'immediate', :day)"
-        ),
-        {"day": DAY.format(1)},
+            "(2, 'hs', '0901', '', TRUE, TRUE, TRUE, TRUE, 'immediate', :day)"
+        ).bindparams(TYPED[0]),
+        {"day": day(1)},
     )
     for address, bounces, suppressed in [
-        ("bounced@example.org", 3, DAY.format(6)),
+        ("bounced@example.org", 3, day(6)),
         ("counting@example.org", 1, None),
     ]:
         connection.execute(
             text(
                 "INSERT INTO mail_suppressions (address, hard_bounces, suppressed_at) "
                 "VALUES (:address, :bounces, :suppressed)"
-            ),
+            ).bindparams(bindparam("suppressed", type_=DateTime())),
             {"address": address, "bounces": bounces, "suppressed": suppressed},
         )
 
@@ -99,7 +115,7 @@ def test_old_subscriptions_move_to_their_groups_and_back(tmp_path):
             paused = connection.execute(
                 text("SELECT email, bounced_at FROM subscribers ORDER BY id")
             ).all()
-            assert [(email, (at or "")[:10]) for email, at in paused] == [
+            assert [(email, day_of(at)) for email, at in paused] == [
                 ("mixed@example.org", ""),
                 ("bounced@example.org", "2026-01-06"),
                 ("counting@example.org", ""),

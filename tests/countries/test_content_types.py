@@ -150,7 +150,7 @@ def test_a_territory_added_by_another_process_changes_the_cache_stamp(app_contex
         connection.execute(
             text(
                 "INSERT INTO countries (iso3, iso2, numeric, name_en, name_fr, is_sids, is_ldc,"
-                " is_lldc) VALUES ('XKX', 'XK', '412', 'Kosovo', 'Kosovo', 0, 0, 0)"
+                " is_lldc) VALUES ('XKX', 'XK', '412', 'Kosovo', 'Kosovo', FALSE, FALSE, FALSE)"
             )
         )
     db.session.rollback()  # as a new request would, start a new transaction

@@ -29,7 +29,6 @@ bp = Blueprint("agreements", __name__)
 AGREEMENTS_PER_PAGE = 50
 RULE_SETS_PER_PAGE = 50
 MAX_PAGE = 10_000
-MAX_ID = 2**31 - 1  # larger ids cannot exist, and would overflow the database driver
 SCHEME_CODE = re.compile(r"[a-z0-9-]{1,40}")
 
 
@@ -223,7 +222,7 @@ def index():
 @bp.get("/agreements/<int:agreement_id>")
 def detail(agreement_id: int):
     """Show one agreement: dates, status and parties (countries and groups)."""
-    agreement = get_agreement(agreement_id) if agreement_id <= MAX_ID else None
+    agreement = get_agreement(agreement_id)
     if agreement is None:
         return render_error(404, _("There is no agreement with that number."))
     countries = countries_by_iso3(p.country_iso3 for p in agreement.parties if p.country_iso3)

@@ -14,7 +14,7 @@ from tradeportal.agreements.queries import (
     origin_rules_for,
     scheme_rule_sets,
 )
-from tradeportal.agreements.views import MAX_ID, SCHEME_CODE
+from tradeportal.agreements.views import SCHEME_CODE
 from tradeportal.api import bp
 from tradeportal.api.core import (
     PageQuery,
@@ -80,7 +80,7 @@ def agreements(args):
     path={"agreement_id": "The agreement's number."},
 )
 def agreement(agreement_id: int):
-    found = get_agreement(agreement_id) if agreement_id <= MAX_ID else None
+    found = get_agreement(agreement_id)
     if found is None:
         raise not_found(f"There is no agreement {agreement_id}.")
     return {"data": found}

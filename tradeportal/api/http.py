@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 from tradeportal.api.core import ERROR_CODES, ApiError, error_response
 from tradeportal.cms.models import ChangeEvent
 from tradeportal.db import db
-from tradeportal.errors import MESSAGES
+from tradeportal.errors import MESSAGES, NulCharacter
 from tradeportal.hs.models import Nomenclature
 from tradeportal.search.backend import IndexUnavailable
 from tradeportal.search.extension import search_store
@@ -107,6 +107,8 @@ def http_error_response(error: HTTPException) -> Response:
     if status == 429:
         details["limit"] = str(error.description)
     message = MESSAGES.get(status, error.description or "The request could not be completed.")
+    if isinstance(error, NulCharacter):
+        message = str(error.description)
     response = error_response(
         ApiError(status, message, code=ERROR_CODES.get(status, "error"), details=details)
     )

@@ -16,6 +16,7 @@ from marshmallow import INCLUDE, Schema, fields, validate
 
 from tradeportal.api import bp
 from tradeportal.api.core import ErrorSchema, QuerySchema, documented
+from tradeportal.db import MAX_ROW_ID
 from tradeportal.errors import MESSAGES
 
 _KEY = "tradeportal.api.spec"
@@ -67,7 +68,7 @@ def _path_and_parameters(rule, doc) -> tuple[str, list[dict]]:
     def convert(match: re.Match) -> str:
         name, converter = match["name"], match["converter"] or "default"
         if converter == "int":
-            schema = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+            schema = {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID}
         else:
             schema = {"type": "string", "minLength": 1, "pattern": "^[^/]+$"}
         parameter = {

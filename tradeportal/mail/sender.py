@@ -97,9 +97,10 @@ def count_due(session: Session, *, now: datetime | None = None) -> int:
 def claim_due(session: Session, *, batch: int, now: datetime, worker_id: str) -> list[int]:
     """Mark up to ``batch`` due emails as being sent by ``worker_id`` (no commit).
 
-    One UPDATE … WHERE id IN (SELECT …) statement: on SQLite it takes the write lock
-    at once (no read-then-write race between two senders); on PostgreSQL the inner
-    SELECT skips rows another sender has locked.
+    On SQLite one UPDATE … WHERE id IN (SELECT …) takes the write lock at once, so two
+    senders cannot both read the same rows. On PostgreSQL the rows are first locked
+    with SELECT … FOR UPDATE SKIP LOCKED and then updated: inside an UPDATE the planner
+    may rescan a LIMIT subquery and so claim more than ``batch`` rows.
     """
     due = _is_due(now, float(current_app.config["MAIL_CLAIM_TIMEOUT"]))
     candidates = (
@@ -109,10 +110,15 @@ def claim_due(session: Session, *, batch: int, now: datetime, worker_id: str) ->
         .limit(batch)
     )
     if session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
+        chosen = list(session.scalars(candidates.with_for_update(skip_locked=True)))
+        if not chosen:
+            return []
+        candidates = chosen
+    else:
+        candidates = candidates.scalar_subquery()
     claimed = session.execute(
         update(OutboundEmail)
-        .where(OutboundEmail.id.in_(candidates.scalar_subquery()), due)
+        .where(OutboundEmail.id.in_(candidates), due)
         .values(
             status=MailStatus.SENDING,
             claimed_at=now,
