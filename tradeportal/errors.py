@@ -4,7 +4,7 @@ import logging
 
 from flask import Flask, render_template, request
 from flask_babel import gettext
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, ServiceUnavailable
 
@@ -28,23 +28,23 @@ UNKNOWN_FAILURE = N_("The request could not be completed.")
 
 
 class NulCharacter(BadRequest):
-    """A NUL character in the address or a submitted field.
+    """A NUL character in a submitted field, or one PostgreSQL was asked to compare.
 
     No field needs one, PostgreSQL cannot store one in text, and SQLite would keep junk:
-    refused before any view runs, the same way on both databases.
+    a posted form or JSON body holding one is refused before any view runs, the same way
+    on both databases. (Search boxes drop control characters themselves.)
     """
 
     description = N_("The request contains a NUL character, which no field accepts.")
 
 
 def refuse_nul_characters() -> None:
-    if "\x00" in request.path or b"%00" in request.query_string:
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    if any("\x00" in value for _, values in request.form.lists() for value in values):
         raise NulCharacter()
-    if request.method in ("POST", "PUT", "PATCH"):
-        if any("\x00" in value for _, values in request.form.lists() for value in values):
-            raise NulCharacter()
-        if request.is_json and b"\\u0000" in request.get_data(cache=True):
-            raise NulCharacter()
+    if request.is_json and b"\\u0000" in request.get_data(cache=True):
+        raise NulCharacter()
 
 
 def people_message(error) -> str:
@@ -114,6 +114,17 @@ def register(app: Flask) -> None:
         response = app.make_response(handle_http_error(ServiceUnavailable()))
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+    @app.errorhandler(DataError)
+    def handle_data_error(error: DataError):
+        # A NUL character from the address reached PostgreSQL (SQLite compares it and
+        # finds nothing): the request's fault, so a 400 rather than a 500.
+        if "NUL" not in str(error.orig):
+            return handle_unexpected(error)
+        from tradeportal.db import db
+
+        db.session.rollback()
+        return handle_http_error(NulCharacter())
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

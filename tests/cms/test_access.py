@@ -104,6 +104,7 @@ def revision_count(app) -> int:
         "/manage/items/999999/history",
         "/manage/content/regulations/open?key=%5B%22nope%22%5D",
         "/manage/content/regulations/open?key=%ff%fe",
+        "/manage/content/regulations/open?key=%5B%22a%00b%22%5D",
     ],
 )
 def test_unknown_things_are_404_pages(cms_app, as_role, path):

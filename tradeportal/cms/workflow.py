@@ -138,6 +138,8 @@ def open_item(session: Session, content_type: ContentType, key: str) -> CmsItem:
 
     Raise LookupError when no live record has that key.
     """
+    if "\x00" in key:  # no key holds one, and PostgreSQL cannot even compare it
+        raise LookupError(key)
     item = item_for(session, content_type, key)
     if item is not None:
         return item
@@ -456,13 +458,22 @@ def restore_revision(
 
 
 def publish_due(session: Session, now: datetime | None = None) -> list[ChangeEvent]:
-    """Publish every scheduled draft whose time has come (the worker calls this)."""
+    """Publish every scheduled draft whose time has come (the worker calls this).
+
+    Several workers may run at once. On PostgreSQL each claims its items with FOR UPDATE
+    SKIP LOCKED, so another worker's pass skips them; on SQLite the first write takes
+    the database lock and a second worker's pass fails and finds nothing due next time.
+    Either way an item is published in the same transaction as its change event: once.
+    """
     now = now or utcnow()
-    due = session.scalars(
+    statement = (
         select(CmsItem)
         .where(CmsItem.draft_state == DraftState.SCHEDULED, CmsItem.publish_at <= now)
         .order_by(CmsItem.publish_at, CmsItem.id)
-    ).all()
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update(skip_locked=True, of=CmsItem)
+    due = session.scalars(statement).all()
     events = []
     for item in due:
         approver = session.get(User, item.approved_by_id) if item.approved_by_id else None

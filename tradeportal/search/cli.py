@@ -1,5 +1,7 @@
 """Operator commands: ``flask search rebuild|check|drain``."""
 
+from contextlib import contextmanager
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -7,10 +9,34 @@ from flask.cli import AppGroup
 from tradeportal.db import db
 from tradeportal.search.backend import IndexUnavailable, WriterBusy
 from tradeportal.search.extension import search_store
-from tradeportal.search.indexing import check, is_stale, rebuild, total_documents
+from tradeportal.search.indexing import (
+    IncompleteBuild,
+    NotEnoughSpace,
+    check,
+    is_stale,
+    rebuild,
+    total_documents,
+)
 from tradeportal.search.queue import drain, drain_forever, drain_locked, pending_count
 
 search_cli = AppGroup("search", help="The full-text search index (Whoosh).")
+
+
+@contextmanager
+def index_write_errors():
+    """Turn what stops an index write into one clear line and exit status 1."""
+    try:
+        yield
+    except WriterBusy as error:
+        raise click.ClickException(f"{error} Try again when it has finished.") from None
+    except (NotEnoughSpace, IncompleteBuild) as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(
+            f"The search index could not be written: {error.strerror or error}. Nothing is "
+            "lost: the database holds every change and the queue what is not indexed yet. "
+            "Fix the cause, then run `flask search drain` (or `flask search rebuild`)."
+        ) from None
 
 
 @search_cli.command("rebuild")
@@ -22,19 +48,17 @@ def rebuild_command(if_stale: bool) -> None:
         click.echo("search index: up to date, not rebuilt.")
         return
     config = current_app.config
-    try:
-        with click.progressbar(
-            length=total_documents(session), label="Indexing", show_pos=True
-        ) as bar:
-            report = rebuild(
-                session,
-                store,
-                bar.update,
-                procs=int(config["SEARCH_REBUILD_PROCS"]),
-                drain_after=lambda: drain_locked(session, store, config["SEARCH_DRAIN_BATCH"]),
-            )
-    except WriterBusy as error:
-        raise click.ClickException(f"{error} Try again when it has finished.") from None
+    with (
+        index_write_errors(),
+        click.progressbar(length=total_documents(session), label="Indexing", show_pos=True) as bar,
+    ):
+        report = rebuild(
+            session,
+            store,
+            bar.update,
+            procs=int(config["SEARCH_REBUILD_PROCS"]),
+            drain_after=lambda: drain_locked(session, store, config["SEARCH_DRAIN_BATCH"]),
+        )
     click.echo(
         f"search index: {report.documents:,} documents in {report.seconds:.1f} s "
         f"({report.docs_per_second:,.0f} docs/s), now live as {report.name}."
@@ -84,10 +108,8 @@ def drain_command(loop: bool, interval: float) -> None:
         factory = db.session.session_factory
         drain_forever(factory, store, interval=interval, batch=batch, echo=click.echo)
         return
-    try:
+    with index_write_errors():
         report = drain(db.session, store, batch=batch)
-    except WriterBusy as error:
-        raise click.ClickException(f"{error} Try again when it has finished.") from None
     if report.skipped:
         click.echo(f"search queue: nothing drained, {report.skipped}.")
         return

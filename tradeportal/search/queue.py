@@ -153,6 +153,9 @@ def drain_forever(session_factory, store: IndexStore, *, interval: float, batch:
             report = drain(session, store, batch=batch)
             if report.rows:
                 echo(f"applied {report.rows} queued change(s)")
+        except OSError as error:  # a full disk: the rows stay queued for the next poll
+            logger.error("search drain could not write the index: %s", error)
+            session.rollback()
         finally:
             session.close()
         time.sleep(interval)
