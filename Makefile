@@ -76,11 +76,11 @@ postgresql: ## Install the PostgreSQL server the production-mode tests start (De
 		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install \
 		-y -q --no-install-recommends postgresql; }
 
-# `make test` runs the suite on SQLite and, because the fault tests restart a server of
-# their own, needs the PostgreSQL binaries too. The whole suite on PostgreSQL is
-# `make test-postgresql`; it joins `make test` once it passes there (issue 9).
+# `make test` runs the whole suite twice: on SQLite (the embedded default), then on a
+# private PostgreSQL server the test session starts from the Debian binaries (production).
 test: install-dev $(CHROMIUM) postgresql ## Install what the tests need and run every test
 	$(BIN)/pytest
+	TRADEPORTAL_TEST_DATABASE=postgresql $(BIN)/pytest
 
 test-postgresql: install-dev $(CHROMIUM) postgresql ## Run every test on PostgreSQL only
 	TRADEPORTAL_TEST_DATABASE=postgresql $(BIN)/pytest
