@@ -5,18 +5,21 @@ cookie), the remembered cookie, the browser's ``Accept-Language``, English. Cata
 in ``tradeportal/translations`` and are compiled by ``make install`` (``pybabel compile``).
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from flask import Flask, has_request_context, request
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from flask import Flask, g, has_request_context, request
 from flask_babel import (
     Babel,
-    format_date,
     format_datetime,
     format_decimal,
     get_locale,
+    get_translations,
     refresh,
 )
 from flask_babel import format_currency as babel_format_currency
@@ -28,6 +31,7 @@ LANGUAGES = ("en", "fr")
 # The English of the portal's readers is British: "1 January 2026", not "January 1, 2026".
 LOCALES = {"en": "en_GB", "fr": "fr"}
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}  # each in its own language
+ENGLISH = Locale.parse(LOCALES["en"])  # outside a request
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
@@ -43,9 +47,48 @@ def N_(text: str) -> str:
     return text
 
 
+# A page asks for its language and catalog hundreds of times (every ``_()`` of every
+# template); Flask-Babel answers each time through four or five context lookups. The two
+# functions below read the answer it already cached for the request (``g._flask_babel``)
+# and fall back to Flask-Babel whenever that is missing or has changed (``refresh()``,
+# ``force_locale()`` put a new locale object there).
+
+
+def current_locale() -> Locale | None:
+    """Flask-Babel's ``get_locale()``, in one lookup once the request has a locale."""
+    try:
+        state = g.get("_flask_babel")
+    except RuntimeError:  # outside an application context
+        return None
+    locale = getattr(state, "babel_locale", None)
+    return locale if locale is not None else get_locale()
+
+
+def current_translations():
+    """Flask-Babel's ``get_translations()``, in one lookup once the request has a catalog."""
+    try:
+        state = g.get("_flask_babel")
+    except RuntimeError:
+        return get_translations()
+    remembered = getattr(state, "tp_translations", None)
+    if remembered is not None and remembered[0] is getattr(state, "babel_locale", None):
+        return remembered[1]
+    translations = get_translations()
+    state = g.get("_flask_babel")
+    if state is not None:
+        state.tp_translations = (getattr(state, "babel_locale", None), translations)
+    return translations
+
+
+def gettext(string: str, **variables) -> str:
+    """Flask-Babel's ``gettext`` through the one-lookup catalog (for code run per row)."""
+    translated = current_translations().ugettext(string)
+    return translated % variables if variables else translated
+
+
 def chosen_language() -> str:
     """Return "en" or "fr": this request's language, or the one forced for an email."""
-    locale = get_locale()
+    locale = current_locale()
     return locale.language if locale is not None else "en"
 
 
@@ -146,7 +189,13 @@ def day(value: date | datetime | None, style: str = "long") -> str:
         return ""
     if isinstance(value, datetime):
         value = value.date()
-    return format_date(value, style)
+    return _format_day(value, style, current_locale() or ENGLISH)
+
+
+@functools.lru_cache(maxsize=8192)
+def _format_day(value: date, style: str, locale: Locale) -> str:
+    # Babel builds every date from its pattern each time; a page shows the same few days.
+    return babel_format_date(value, style, locale=locale)
 
 
 def moment(value: datetime | None, style: str = "medium") -> str:
@@ -176,7 +225,7 @@ def percent(value, digits: int = 1) -> str:
     if value is None:
         return ""
     # The language's own pattern ("#,##0%" / "#,##0 %") with the digits asked for.
-    pattern = get_locale().percent_formats[None].pattern
+    pattern = current_locale().percent_formats[None].pattern
     if digits:
         pattern = pattern.replace("0", "0." + "0" * digits, 1)
     return babel_format_percent(value, format=pattern)
@@ -187,6 +236,16 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["TIMEZONE"])
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     babel.init_app(app, locale_selector=_negotiate)
+    # Replace Flask-Babel's template callables with ones reading the request's catalog once.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: current_translations().ugettext(string),
+        ngettext=lambda singular, plural, n: current_translations().ungettext(singular, plural, n),
+        pgettext=lambda context, string: current_translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: current_translations().unpgettext(
+            context, singular, plural, n
+        ),
+        newstyle=True,
+    )
     # Flask-Babel caches the locale in the application context; a test client sharing one
     # context between requests would otherwise keep the first request's language.
     app.before_request(refresh)
@@ -207,6 +266,7 @@ __all__ = [
     "N_",
     "chosen_language",
     "get_locale",
+    "gettext",
     "init_app",
     "locale_for",
     "localized",

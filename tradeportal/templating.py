@@ -4,10 +4,10 @@ import functools
 from collections.abc import Iterable
 
 from flask import Flask, request
-from flask_babel import gettext
 from markupsafe import Markup
 
 from tradeportal.hs.codes import LEVEL_NAMES, LEVEL_TITLES, format_code, level_count
+from tradeportal.i18n import gettext
 from tradeportal.richtext import render_markdown
 from tradeportal.validity import today
 

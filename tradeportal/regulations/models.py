@@ -8,13 +8,12 @@ links, steps) are owned by their parent and replaced with it on import.
 
 import enum
 
-from flask_babel import gettext
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tradeportal.db import Base, value_enum
 from tradeportal.hs.prefixes import HsPrefixLinkMixin, prefix_link_constraints
-from tradeportal.i18n import N_
+from tradeportal.i18n import N_, gettext
 from tradeportal.provenance import ProvenanceMixin
 from tradeportal.validity import ValidityMixin
 
