@@ -10,8 +10,11 @@
 
 The generated regulations are spread like a large real corpus: 2 % linked to chapters,
 8 % to headings, 70 % to subheadings and 20 % to national lines, some with exclusions.
-Prints p50/p95 and the ratio, writes instance/bench/product_page.json.
-Target (issue 3): page p95 ≤ 3 × raw SQL p95.
+Pages are measured twice: first with the cache of rendered sections off, so that every
+page collects and renders everything (the target is judged on this one), then again on a
+warm cache as a repeat visit finds it (tradeportal/content_cache.py), for information.
+Prints p50/p95 and the ratios, writes instance/bench/product_page.json.
+Target (issue 3): page p95 ≤ 3 × raw SQL p95, the cache off.
 """
 
 import json
@@ -28,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import report_dir, seeded_portal, summary, timed  # noqa: E402
+from tradeportal.content_cache import product_cache  # noqa: E402
 from tradeportal.db import db  # noqa: E402
 from tradeportal.hs.models import HsNode, Nomenclature  # noqa: E402
 from tradeportal.regulations.models import (  # noqa: E402
@@ -165,8 +169,16 @@ def main() -> None:
             for statement, parameters in recorded[code]:
                 raw.execute(statement, parameters).fetchall()
 
+        with app.app_context():
+            cache = product_cache()
+        cache.max_entries = 0  # off: every page collects and renders its sections
+        cache.clear()
         page = summary(timed(render_page, sample))
         baseline = summary(timed(raw_sql, sample))
+        cache.max_entries = PAGES  # room for the whole sample, then one visit each to fill it
+        for code in sample:
+            render_page(code)
+        repeat = summary(timed(render_page, sample))
         regulation_count = raw.execute("SELECT count(*) FROM regulations").fetchone()[0]
         raw.close()
 
@@ -185,6 +197,11 @@ def main() -> None:
         "page": page,
         "raw_sql": baseline,
         "ratios": {"p50": ratio_p50, "p95": ratio_p95},
+        "page_repeat_visit": repeat,
+        "repeat_visit_ratios": {
+            "p50": round(repeat["p50_us"] / baseline["p50_us"], 2),
+            "p95": round(repeat["p95_us"] / baseline["p95_us"], 2),
+        },
         "target": {"p95_ratio_max": TARGET_RATIO, "met": ratio_p95 <= TARGET_RATIO},
     }
     (report_dir() / "product_page.json").write_text(json.dumps(report, indent=2) + "\n")
@@ -194,12 +211,15 @@ def main() -> None:
     )
     print(f"{'measure':<34}{'p50 µs':>10}{'p95 µs':>10}")
     print(f"{'GET /hs/<code>?' + QUERY:<34}{page['p50_us']:>10}{page['p95_us']:>10}")
+    print(f"{'  the same, repeat visit (cached)':<34}{repeat['p50_us']:>10}{repeat['p95_us']:>10}")
     print(f"{'raw sqlite3, same rows':<34}{baseline['p50_us']:>10}{baseline['p95_us']:>10}")
     verdict = "met" if report["target"]["met"] else "MISSED"
     print(
         f"page / raw: p50 {ratio_p50}×, p95 {ratio_p95}× (target ≤ {TARGET_RATIO}× at p95: "
-        f"{verdict}); {statements:.1f} SQL statements per page"
+        f"{verdict}, cache off); {statements:.1f} SQL statements per page"
     )
+    repeat_ratios = report["repeat_visit_ratios"]
+    print(f"repeat visit / raw: p50 {repeat_ratios['p50']}×, p95 {repeat_ratios['p95']}×")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from logging.config import fileConfig
 
 from alembic import context
 
+from tradeportal.content_cache import UNWATCHED
 from tradeportal.db import UtcDateTime
 from tradeportal.models import Base
 
@@ -34,6 +35,7 @@ def _render_item(type_, obj, autogen_context):
 def run_migrations_online() -> None:
     engine = _engine()
     with engine.connect() as connection:
+        connection.execution_options(**{UNWATCHED: True})
         is_sqlite = connection.dialect.name == "sqlite"
         if is_sqlite:
             # Batch mode copies and drops tables; with foreign keys on, ON DELETE

@@ -6,6 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from tradeportal import content_cache
 from tradeportal.config import ROOT, DefaultConfig, validate_config
 from tradeportal.db import MAX_ROW_ID, db
 from tradeportal.logs import configure_logging
@@ -47,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     # Ids in addresses fit the database's integers: a larger one is a 404, not a crash.
     app.url_map.converters["int"] = BoundedInteger
     db.init_app(app)
+    content_cache.init_app(app)  # after the engine: it watches its writes
     _register_blueprints(app)
     _register_web_hooks(app)
     _register_cli(app)

@@ -42,6 +42,10 @@ class DefaultConfig:
     # How stale another process's nomenclature change may look here (see hs/catalog.py).
     HS_CATALOG_MAX_AGE_SECONDS = 1.0
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Rendered product-page sections each process keeps (tradeportal/content_cache.py),
+    # 3-60 kB each, so at most about 60 MB a process; any content change makes every
+    # process render again. 0 turns the cache off.
+    PRODUCT_CACHE_ENTRIES = 1000
     # The portal's address as the public reaches it: links in emails and feeds are made from
     # it, never from a request's Host header. Production needs an https:// address.
     PUBLIC_URL = "http://localhost:5000"

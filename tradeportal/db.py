@@ -152,7 +152,7 @@ class Database:
     same session factory without a request.
     """
 
-    _KEY = "tradeportal.db"
+    EXTENSION_KEY = "tradeportal.db"
 
     def init_app(self, app) -> None:
         engine = make_engine(
@@ -166,7 +166,7 @@ class Database:
         event.listen(factory, "after_rollback", memo.forget)
         event.listen(factory, "do_orm_execute", _forget_after_write)
         session = scoped_session(factory)
-        app.extensions[self._KEY] = (engine, session)
+        app.extensions[self.EXTENSION_KEY] = (engine, session)
 
         @app.teardown_appcontext
         def _remove_session(_exc):
@@ -174,11 +174,11 @@ class Database:
 
     @property
     def engine(self) -> Engine:
-        return current_app.extensions[self._KEY][0]
+        return current_app.extensions[self.EXTENSION_KEY][0]
 
     @property
     def session(self) -> Session:
-        return current_app.extensions[self._KEY][1]
+        return current_app.extensions[self.EXTENSION_KEY][1]
 
     @property
     def is_sqlite(self) -> bool:

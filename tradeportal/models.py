@@ -18,6 +18,7 @@ from tradeportal.alerts.models import (
 from tradeportal.attachments.models import Attachment
 from tradeportal.auth.models import AuditEvent, User
 from tradeportal.cms.models import ChangeEvent, CmsItem, CmsRevision
+from tradeportal.content_cache import ContentGeneration
 from tradeportal.countries.models import (
     Country,
     CountryGroupMember,
@@ -65,6 +66,7 @@ __all__ = [
     "ChangeEvent",
     "CmsItem",
     "CmsRevision",
+    "ContentGeneration",
     "Country",
     "CountryGroupMember",
     "CountryProfileSection",

@@ -3,8 +3,10 @@
 import unicodedata
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from markupsafe import Markup
 from sqlalchemy import select
 
+from tradeportal.content_cache import current_generation, product_cache
 from tradeportal.countries.models import Country
 from tradeportal.countries.queries import country_exists
 from tradeportal.db import db
@@ -19,10 +21,10 @@ from tradeportal.hs.queries import (
     find_edition,
     lookup_code,
 )
-from tradeportal.i18n import N_, chosen_language
+from tradeportal.i18n import N_, chosen_language, current_locale
 from tradeportal.product import ProductContext, collect_sections
 from tradeportal.templating import carried_args
-from tradeportal.validity import InvalidDate, parse_as_of
+from tradeportal.validity import InvalidDate, parse_as_of, today
 
 bp = Blueprint("hs", __name__)
 
@@ -121,6 +123,40 @@ def product_context(node, day, market: str | None, origin: str | None) -> Produc
     )
 
 
+def product_sections_html(product: ProductContext) -> Markup:
+    """The rendered sections of the product page, from this process's cache when fresh.
+
+    The key holds everything the sections depend on: the content generation (read before
+    any content, see content_cache.py), the node, the day shown and today (links say
+    "today" differently), market, origin and language.
+    """
+    cache = product_cache()
+    generation = current_generation(db.session)
+    key = (
+        generation,
+        product.node.id,
+        product.day,
+        today(),
+        product.market,
+        product.origin,
+        str(current_locale()),
+    )
+    html = cache.get(key) if generation is not None else None
+    if html is None:
+        # Output of an autoescaping template: safe to embed as it is.
+        html = Markup(  # noqa: S704
+            render_template(
+                "hs/_product_sections.html",
+                node=product.node,
+                product=product,
+                product_sections=collect_sections(product),
+            )
+        )
+        if generation is not None:
+            cache.put(key, html)
+    return html
+
+
 def _render_node(found, day, market: str | None, origin: str | None):
     catalog = get_catalog()
     node, tree = found.node, found.edition
@@ -142,7 +178,7 @@ def _render_node(found, day, market: str | None, origin: str | None):
         ancestors=ancestors,
         section=base.section(node.section),
         product=product,
-        product_sections=collect_sections(product),
+        product_sections_html=product_sections_html(product),
         countries=country_choices(),
         children=children,
         counts=counts,

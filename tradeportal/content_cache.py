@@ -1,0 +1,160 @@
+"""A content generation number, and a per-process cache of rendered product sections.
+
+The product page's sections (rules, tariffs, agreements…) cost tens of milliseconds to
+collect and render, and the same code, market and origin are asked again and again. Any
+process may change content (a request, the worker, ``flask seed``), so each process
+keeps its own cache and keys it on ``content_generation.value``: a counter that every
+transaction which wrote to a content table increments just before it commits, in the same
+transaction. A reader reads the counter first, then the content: a page stored under a
+generation is never older than that generation.
+
+Writes are noticed at the engine, from the SQL itself, so ORM flushes, Core bulk upserts
+(``flask seed``) and text statements all count. Only tables listed in
+:data:`NOT_CONTENT` — accounts, audit, queues, mail, subscriptions — never move the
+generation: the product page shows nothing from them. A table added later counts as
+content until it is listed here: a needless miss is cheap, a stale page is not.
+
+Changes made outside the application (psql, a restore of a backup) do not move the
+counter: restart the web processes after them (docs/deployment.md).
+"""
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+
+from flask import current_app
+from sqlalchemy import BigInteger, event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from tradeportal.db import Base, db
+
+NOT_CONTENT = frozenset(
+    {
+        "content_generation",
+        "users",
+        "audit_events",
+        "search_queue",
+        "search_query_log",
+        "outbound_emails",
+        "mail_suppressions",
+        "subscribers",
+        "alert_subscriptions",
+        "alert_fanouts",
+        "alert_event_terms",
+        "alert_deliveries",
+    }
+)
+
+# The table a data-changing statement writes: INSERT [OR …] INTO t, UPDATE t, DELETE FROM t.
+_WRITE = re.compile(
+    r'^\s*(?:WITH\b.*?\)\s*)?(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?',
+    re.IGNORECASE | re.DOTALL,
+)
+_CHANGED = "tradeportal.content_changed"
+# Execution option of a connection whose writes must not touch the counter: migrations,
+# which may run before its table exists (every process restarts after them anyway).
+UNWATCHED = "tradeportal_unwatched"
+_BUMP = "UPDATE content_generation SET value = value + 1 WHERE id = 1"
+
+
+class ContentGeneration(Base):
+    """One row: how many committed transactions have changed content so far."""
+
+    __tablename__ = "content_generation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+def writes_content(statement: str) -> bool:
+    """Does this SQL statement insert, update or delete rows of a content table?"""
+    match = _WRITE.match(statement)
+    return bool(match) and match.group(1).lower() not in NOT_CONTENT
+
+
+def watch_writes(engine: Engine) -> None:
+    """Make every transaction of ``engine`` that wrote content move the generation."""
+
+    def after_cursor_execute(connection, _cursor, statement, *_args):
+        if (
+            _CHANGED not in connection.info
+            and writes_content(statement)
+            and not connection.get_execution_options().get(UNWATCHED)
+        ):
+            connection.info[_CHANGED] = True
+
+    def commit(connection):
+        if connection.info.pop(_CHANGED, False):
+            # The DBAPI cursor, not connection.execute: SQLAlchemy is inside commit() here.
+            # The row lock this takes on PostgreSQL lasts only until the commit that follows.
+            cursor = connection.connection.dbapi_connection.cursor()
+            try:
+                cursor.execute(_BUMP)
+            finally:
+                cursor.close()
+
+    def rollback(connection):
+        connection.info.pop(_CHANGED, None)
+
+    event.listen(engine, "after_cursor_execute", after_cursor_execute)
+    event.listen(engine, "commit", commit)
+    event.listen(engine, "rollback", rollback)
+
+
+def current_generation(session: Session) -> int | None:
+    """The committed generation as this transaction sees it (None before the migration)."""
+    statement = select(ContentGeneration.value).where(ContentGeneration.id == 1)
+    return session.execute(statement).scalar()
+
+
+class RenderedCache:
+    """A bounded least-recently-used map of rendered HTML, safe across threads."""
+
+    def __init__(self, max_entries: int):
+        self.max_entries = max_entries
+        self._entries: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: Hashable):
+        with self._lock:
+            value = self._entries.get(key)
+            if value is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return value
+
+    def put(self, key: Hashable, value) -> None:
+        if self.max_entries <= 0:
+            return
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+_EXTENSION_KEY = "tradeportal.product_cache"
+
+
+def init_app(app) -> None:
+    """Watch the app's engine for content writes and give it an empty product cache."""
+    engine, _session = app.extensions[db.EXTENSION_KEY]
+    watch_writes(engine)
+    app.extensions[_EXTENSION_KEY] = RenderedCache(app.config["PRODUCT_CACHE_ENTRIES"])
+
+
+def product_cache() -> RenderedCache:
+    """This process's cache of rendered product sections (see hs/views.py)."""
+    return current_app.extensions[_EXTENSION_KEY]
