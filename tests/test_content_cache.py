@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 from flask_babel import force_locale, gettext
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import dispose, make_app
 from tests.hs.test_views import text_of
@@ -126,3 +127,18 @@ def test_the_cache_keeps_at_most_its_configured_entries(app, client):
         assert client.get(f"/hs/{code}").status_code == 200
     with app.app_context():
         assert len(product_cache()) == 2
+
+
+def test_a_commit_whose_generation_cannot_move_commits_nothing(app):
+    """The change and its generation commit together or not at all, and the error is the
+    usual SQLAlchemy one (a clear error page, not a crash)."""
+    with app.app_context():
+        db.session.execute(text("DROP TABLE content_generation"))
+        db.session.commit()
+        regulation = db.session.scalars(select(Regulation).order_by(Regulation.id)).first()
+        regulation.fees = "Rs 999"
+        with pytest.raises(DBAPIError):
+            db.session.commit()
+        db.session.rollback()
+        fees = db.session.scalars(select(Regulation.fees).where(Regulation.id == regulation.id))
+        assert fees.one() != "Rs 999"

@@ -26,6 +26,7 @@ from collections.abc import Hashable
 from flask import current_app
 from sqlalchemy import BigInteger, event, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from tradeportal.db import Base, db
@@ -89,11 +90,17 @@ def watch_writes(engine: Engine) -> None:
         if connection.info.pop(_CHANGED, False):
             # The DBAPI cursor, not connection.execute: SQLAlchemy is inside commit() here.
             # The row lock this takes on PostgreSQL lasts only until the commit that follows.
-            cursor = connection.connection.dbapi_connection.cursor()
+            # SQLAlchemy does not wrap errors raised here: wrap them as it would, so a
+            # database that went away is the usual OperationalError (a clear 503).
+            dbapi = connection.dialect.loaded_dbapi
             try:
-                cursor.execute(_BUMP)
-            finally:
-                cursor.close()
+                cursor = connection.connection.dbapi_connection.cursor()
+                try:
+                    cursor.execute(_BUMP)
+                finally:
+                    cursor.close()
+            except dbapi.Error as error:
+                raise DBAPIError.instance(_BUMP, None, error, dbapi.Error) from error
 
     def rollback(connection):
         connection.info.pop(_CHANGED, None)
