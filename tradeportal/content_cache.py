@@ -15,7 +15,7 @@ generation: the product page shows nothing from them. A table added later counts
 content until it is listed here: a needless miss is cheap, a stale page is not.
 
 Changes made outside the application (psql, a restore of a backup) do not move the
-counter: restart the web processes after them (docs/deployment.md).
+counter: move it by hand or restart the web processes after them (docs/deployment.md).
 """
 
 import re
@@ -123,13 +123,12 @@ class RenderedCache:
         self.max_entries = max_entries
         self._entries: OrderedDict[Hashable, object] = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = self.misses = 0
+        self.hits = 0  # how many gets found their entry (read by the tests)
 
     def get(self, key: Hashable):
         with self._lock:
             value = self._entries.get(key)
             if value is None:
-                self.misses += 1
                 return None
             self._entries.move_to_end(key)
             self.hits += 1
