@@ -8,12 +8,14 @@ from whoosh import sorting
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
+from tradeportal.search.backend import _Borrowed
 from tradeportal.search.docsets import FoundDocuments, doc_ids, matching_documents, term_ids
 from tradeportal.search.extension import search_store
 from tradeportal.search.query import build_query, code_query, matching_part, split_units, unit_query
 from tradeportal.search.results import (
     SearchParams,
     _allowed,
+    _code_order,
     _facet_counts,
     _run,
 )
@@ -147,3 +149,27 @@ def test_code_listings_count_like_whoosh(shared_client, digits):
         assert [hit["code"] for hit in listed] == sorted(hit["code"] for hit in listed)
         expected = _whoosh_facet_counts(borrowed.searcher, q, allowed)
         assert _facet_counts(borrowed, matched) == expected
+
+
+def test_code_order_read_once_sorts_like_whoosh_across_segments():
+    # Three segments, shared and missing codes: the column read once per searcher must
+    # map every segment's documents to their own codes, ties in Whoosh's order.
+    schema = Schema(key=ID(stored=True, unique=True), code=ID(stored=True, sortable=True))
+    ix = RamStorage().create_index(schema)
+    codes = ["0901", "090121", "", "8471", "0901", "61", "090121", "7", "61", "0101"]
+    for segment in range(3):
+        writer = ix.writer()
+        for number, code in enumerate(codes):
+            fields = {"key": f"{segment}:{number}"}
+            if code:
+                fields["code"] = code[segment % 2 :] if number % 3 == 0 else code
+            writer.add_document(**fields)
+        writer.commit(merge=False)
+    with ix.searcher() as searcher:
+        assert len(searcher.leaf_searchers()) == 3
+        borrowed = _Borrowed("test", ix, searcher)
+        for q in (wq.Every(), wq.Prefix("code", "09")):
+            expected = [hit["key"] for hit in searcher.search(q, limit=None, sortedby="code")]
+            ordered = searcher.search(q, limit=None, sortedby=_code_order(borrowed))
+            assert [hit["key"] for hit in ordered] == expected
+        assert len(borrowed.memo) == 1  # the column, read once for both searches

@@ -16,7 +16,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from whoosh import collectors
+from whoosh import collectors, sorting
 from whoosh import query as wq
 from whoosh.idsets import BitSet
 
@@ -196,6 +196,19 @@ def _allowed(borrowed, params: SearchParams) -> set[int]:
     return borrowed.remember(key, compute, large=True)
 
 
+def _code_order(borrowed) -> sorting.FunctionFacet:
+    """Order by the ``code`` column, read once per searcher.
+
+    ``sortedby="code"`` reopens the column for every search, and reading its offsets
+    cost ~4 ms of a ~5 ms code search at 100,000 documents; this reads them once.
+    """
+    # One entry per searcher: kept with the small answers, not evicted by filter sets.
+    codes = borrowed.remember(
+        ("code column",), lambda: list(borrowed.searcher.reader().column_reader("code"))
+    )
+    return sorting.FunctionFacet(lambda _searcher, docnum: codes[docnum])
+
+
 def _matched_refs(stored_refs: list[str], units: list[Unit]) -> list[str]:
     words = {fold(unit.text) for unit in units}
     matched = []
@@ -260,7 +273,9 @@ def _run(borrowed, q, params: SearchParams):
         # (no document number is negative).
         allowed = {-1}
     if params.code_prefix:
-        results = borrowed.searcher.search(q, filter=allowed, limit=limit, sortedby="code")
+        results = borrowed.searcher.search(
+            q, filter=allowed, limit=limit, sortedby=_code_order(borrowed)
+        )
     else:
         # By score; equal scores are ordered by the weight's tie-break. The collector
         # skips what cannot enter the top N, so it does not count: sets of documents do.
