@@ -12,6 +12,9 @@ the portal plus one bench-only route. Each target is then loaded in turn by 50 c
     floor     GET /_bench/floor, a plain Flask view returning "ok" on the same app and
               workers: routing, the global hooks and gunicorn, nothing of the portal's own
     product   GET /hs/<code>?market=GBR&origin=MUS over 1,000 random HS 2022 subheadings
+              (as an anonymous visitor: each worker's page cache starts empty, so its
+              first visit to each address collects and renders the whole page, and
+              later ones are answered from its cache; see tradeportal/content_cache.py)
     search    GET /search?q=<word> over 30 real product words, English and French (first
               result page with facets; each one also counts the search in the query log)
     api       GET /api/v1/hs/<code>, the nomenclature lookup of the same subheadings

@@ -70,6 +70,12 @@ def _shown_regulation(app, page: str) -> Regulation:
     raise AssertionError("no regulation is shown on the page")
 
 
+# The whole-page cache in front would answer repeat visits before the section cache is
+# asked (tests/test_page_cache.py): these tests watch the sections alone.
+SECTIONS_ONLY = pytest.mark.config(PAGE_CACHE_ENTRIES=0)
+
+
+@SECTIONS_ONLY
 def test_a_second_visit_is_served_from_the_cache(app, client):
     first = client.get(PAGE).get_data(as_text=True)
     with app.app_context():
@@ -107,6 +113,7 @@ def _sections(client, url: str) -> str:
     return page[page.index('<nav class="on-this-page"') : page.index('<section class="ancestors">')]
 
 
+@SECTIONS_ONLY
 def test_each_language_day_and_market_has_its_own_entry(app, client):
     english = _sections(client, PAGE)
     french = _sections(client, PAGE + "&lang=fr")
@@ -119,6 +126,7 @@ def test_each_language_day_and_market_has_its_own_entry(app, client):
         assert len(product_cache()) == 4
 
 
+@SECTIONS_ONLY
 def test_the_cache_keeps_at_most_its_configured_entries(app, client):
     app.config["PRODUCT_CACHE_ENTRIES"] = 2
     with app.app_context():

@@ -16,20 +16,29 @@ content until it is listed here: a needless miss is cheap, a stale page is not.
 
 Changes made outside the application (psql, a restore of a backup) do not move the
 counter: move it by hand or restart the web processes after them (docs/deployment.md).
+
+In front of it, :func:`shared_page` keeps whole pages for visitors who are not signed in:
+what an anonymous visitor sees of a public page depends only on its address, the language,
+today and the content, so such a visit is answered without collecting or rendering
+anything. Any request with a session or a remember-me cookie is rendered as usual.
 """
 
+import functools
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 
-from flask import current_app
+from flask import Response, current_app, request, session
 from sqlalchemy import BigInteger, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from tradeportal.db import Base, db
+from tradeportal.i18n import current_locale
+from tradeportal.templating import CARRIED_PARAMETERS
+from tradeportal.validity import today
 
 NOT_CONTENT = frozenset(
     {
@@ -152,15 +161,70 @@ class RenderedCache:
 
 
 _EXTENSION_KEY = "tradeportal.product_cache"
+_PAGE_EXTENSION_KEY = "tradeportal.page_cache"
 
 
 def init_app(app) -> None:
-    """Watch the app's engine for content writes and give it an empty product cache."""
+    """Watch the app's engine for content writes and give it empty caches."""
     engine, _session = app.extensions[db.EXTENSION_KEY]
     watch_writes(engine)
     app.extensions[_EXTENSION_KEY] = RenderedCache(app.config["PRODUCT_CACHE_ENTRIES"])
+    app.extensions[_PAGE_EXTENSION_KEY] = RenderedCache(app.config["PAGE_CACHE_ENTRIES"])
 
 
 def product_cache() -> RenderedCache:
     """This process's cache of rendered product sections (see hs/views.py)."""
     return current_app.extensions[_EXTENSION_KEY]
+
+
+def page_cache() -> RenderedCache:
+    """This process's cache of whole pages as anonymous visitors get them."""
+    return current_app.extensions[_PAGE_EXTENSION_KEY]
+
+
+# The parameters a shared page may have. Any other one is echoed into the page's language
+# link, so such a request is rendered for itself (and cannot crowd the cache out).
+SHARED_PAGE_PARAMETERS = frozenset({*CARRIED_PARAMETERS, "lang"})
+
+
+def _shared_page_key() -> tuple | None:
+    """The cache key of this request's page, or None when it is not the same for everyone."""
+    config = current_app.config
+    if (
+        request.method != "GET"
+        or config["SESSION_COOKIE_NAME"] in request.cookies
+        or config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+        or not SHARED_PAGE_PARAMETERS.issuperset(request.args.keys())
+    ):
+        return None
+    generation = current_generation(db.session)  # first, before any content is read
+    if generation is None:
+        return None
+    arguments = tuple(sorted(request.args.items(multi=True)))
+    return (generation, today(), str(current_locale()), request.path, arguments)
+
+
+def shared_page(view):
+    """Answer anonymous visitors from the page cache; store the view's 200 HTML pages.
+
+    Only a page the view rendered whole (a ``str``) is kept, never a redirect or an error,
+    and never one whose rendering wrote to the session. The response hooks (security
+    headers, the language cookie, ``Vary``) still run on every answer.
+    """
+
+    @functools.wraps(view)
+    def serve(*args, **kwargs):
+        cache = page_cache()
+        key = _shared_page_key() if cache.max_entries > 0 else None
+        if key is None:
+            return view(*args, **kwargs)
+        body = cache.get(key)
+        if body is not None:
+            return Response(body, mimetype="text/html")
+        page = view(*args, **kwargs)
+        if isinstance(page, str) and not session.modified:
+            # Encoded once: half the memory of a str holding any non-ASCII character.
+            cache.put(key, page.encode())
+        return page
+
+    return serve

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from markupsafe import Markup
 from sqlalchemy import select
 
-from tradeportal.content_cache import current_generation, product_cache
+from tradeportal.content_cache import current_generation, product_cache, shared_page
 from tradeportal.countries.models import Country
 from tradeportal.countries.queries import country_exists
 from tradeportal.db import db
@@ -55,6 +55,7 @@ def index():
 
 
 @bp.get("/hs/<raw>")
+@shared_page
 def detail(raw: str):
     """Show one code with its place in the tree, or say where it went."""
     try:
