@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help install install-dev catalogs translations browser postgresql run serve migrate seed test test-postgresql lint bench clean
+.PHONY: help install install-dev catalogs translations browser postgresql run serve migrate seed test test-postgresql lint audit bench clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -89,6 +89,16 @@ lint: install-dev ## Check style and common mistakes with ruff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# pip-audit asks PyPI's JSON API (or osv.dev) about every pinned version, so it needs the
+# internet: it cannot run in this project's sandboxed CI. Run it where those hosts answer
+# (a release machine, a networked CI) before each deployment; docs/deployment.md.
+AUDIT_VENV := .venv-audit
+
+audit: ## Check every pinned dependency for known vulnerabilities (needs the internet)
+	test -x $(AUDIT_VENV)/bin/pip-audit || { $(PYTHON) -m venv $(AUDIT_VENV) && \
+		$(AUDIT_VENV)/bin/python -m pip install --quiet pip-audit==2.10.1; }
+	$(AUDIT_VENV)/bin/pip-audit --strict --no-deps --disable-pip --requirement constraints.txt
+
 bench: install-dev ## Measure speed against raw baselines; reports in instance/bench/
 	$(BIN)/python bench/hs_lookup.py
 	$(BIN)/python bench/product_page.py
@@ -97,4 +107,4 @@ bench: install-dev ## Measure speed against raw baselines; reports in instance/b
 	$(BIN)/python bench/load.py
 
 clean: ## Remove the virtualenv, caches and the local instance folder
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf $(VENV) $(AUDIT_VENV) instance .pytest_cache .ruff_cache .hypothesis *.egg-info
