@@ -37,6 +37,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from tradeportal.db import Base, db
 from tradeportal.i18n import current_locale
+from tradeportal.memo import per_unit_of_work
 from tradeportal.templating import CARRIED_PARAMETERS
 from tradeportal.validity import today
 
@@ -125,6 +126,12 @@ def current_generation(session: Session) -> int | None:
     return session.execute(statement).scalar()
 
 
+@per_unit_of_work
+def request_generation() -> int | None:
+    """The generation as this request first read it: one query, however many caches ask."""
+    return current_generation(db.session)
+
+
 class RenderedCache:
     """A bounded least-recently-used map of rendered HTML, safe across threads."""
 
@@ -197,7 +204,7 @@ def _shared_page_key() -> tuple | None:
         or not SHARED_PAGE_PARAMETERS.issuperset(request.args.keys())
     ):
         return None
-    generation = current_generation(db.session)  # first, before any content is read
+    generation = request_generation()  # first, before any content is read
     if generation is None:
         return None
     arguments = tuple(sorted(request.args.items(multi=True)))

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from markupsafe import Markup
 from sqlalchemy import select
 
-from tradeportal.content_cache import current_generation, product_cache, shared_page
+from tradeportal.content_cache import product_cache, request_generation, shared_page
 from tradeportal.countries.models import Country
 from tradeportal.countries.queries import country_exists
 from tradeportal.db import db
@@ -132,7 +132,7 @@ def product_sections_html(product: ProductContext) -> Markup:
     "today" differently), market, origin and language.
     """
     cache = product_cache()
-    generation = current_generation(db.session)
+    generation = request_generation()
     key = (
         generation,
         product.node.id,
