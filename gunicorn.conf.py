@@ -35,10 +35,13 @@ graceful_timeout = 30
 # Sync workers close the connection after each response; nginx keeps its own to clients.
 keepalive = 2
 
-# Each worker is replaced after about this many requests, so slow memory growth (caches,
-# fragmentation) stays bounded; the jitter keeps workers from all restarting at once.
-max_requests = 1000
-max_requests_jitter = 100
+# Each worker is replaced after about this many requests, so slow memory growth
+# (fragmentation; every cache is bounded) stays bounded; the jitter keeps workers from all
+# restarting at once. A new worker costs about 3 s of CPU before it answers at full speed
+# (imports and app, the HS snapshot on its first page, searchers, empty page caches): at
+# 1,000 a busy worker spent most of its time starting again (bench/load.py).
+max_requests = int(os.environ.get("TRADEPORTAL_MAX_REQUESTS", 100_000))
+max_requests_jitter = max_requests // 10
 
 # False on purpose: the app is created in each worker after the fork, so every worker opens
 # its own database pool and its own Whoosh searchers. Connections and open index files

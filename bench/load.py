@@ -30,10 +30,13 @@ and its load (recorded); the ratios to the floor, measured in the same run, less
 All load comes from one address, so the API's per-address limit (300 per minute, kept in
 each worker) would answer most API requests with 429: the bench raises API_RATE_LIMIT to
 10,000,000 per minute, which keeps the limiter's check in every request but never trips.
+Workers are recycled as gunicorn.conf.py says (max_requests and its jitter), so a new
+worker's start-up is paid as often as in production.
 
 Prints a table, writes instance/bench/load.json (and the server's log, load_server.log).
 Targets (issue 9): product page requests/s ≥ 30 % of the floor's, and no error on any
-target. Options: --seconds (per target), --clients, --warmup.
+target. Options: --seconds (per target), --clients, --warmup, --max-requests,
+--targets.
 """
 
 import argparse
@@ -41,6 +44,7 @@ import http.client
 import json
 import os
 import random
+import runpy
 import signal
 import socket
 import sqlite3
@@ -70,6 +74,7 @@ CODES = 1_000
 QUERY = "market=GBR&origin=MUS"
 TIMEOUT = 30.0
 TARGET_RATIO = 0.30
+TARGET_NAMES = ("floor", "product", "search", "api")
 API_RATE_LIMIT = "10000000 per minute"
 SECRET_KEY = "bench-load-secret-key-not-for-production"
 HOST = "127.0.0.1"
@@ -141,12 +146,22 @@ def server_environment(instance: Path) -> dict[str, str]:
     return env
 
 
-def start_server(instance: Path, port: int, log: Path) -> subprocess.Popen:
+def production_recycling() -> tuple[int, int]:
+    """The worker recycling of the production config: (max_requests, its jitter)."""
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    return settings["max_requests"], settings["max_requests_jitter"]
+
+
+def start_server(
+    instance: Path, port: int, log: Path, recycling: tuple[int, int]
+) -> subprocess.Popen:
     config = instance / "gunicorn.conf.py"
     config.write_text(
         f"bind = {f'{HOST}:{port}'!r}\n"
         f"workers = {WORKERS}\n"
         "worker_class = 'sync'\n"
+        f"max_requests = {recycling[0]}\n"
+        f"max_requests_jitter = {recycling[1]}\n"
         f"timeout = {int(TIMEOUT)}\n"
         "graceful_timeout = 10\n"
         f"chdir = {str(ROOT)!r}\n"
@@ -298,24 +313,39 @@ def parse_options():
     parser.add_argument("--seconds", type=float, default=60.0, help="per target (60)")
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients (50)")
     parser.add_argument("--warmup", type=float, default=3.0, help="uncounted, per target (3)")
+    parser.add_argument(
+        "--max-requests",
+        type=int,
+        help="recycle each worker after this many requests (default: gunicorn.conf.py's)",
+    )
+    parser.add_argument(
+        "--targets",
+        default=",".join(TARGET_NAMES),
+        help="comma-separated targets to load; the floor and the product page always run",
+    )
     return parser.parse_args()
 
 
 def main() -> None:
     options = parse_options()
+    recycling = production_recycling()
+    if options.max_requests is not None:
+        recycling = (options.max_requests, options.max_requests // 10)
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         instance = Path(tmp) / "instance"
         print("building the scratch portal and its search index …", file=sys.stderr, flush=True)
         codes = build_portal(instance)
-        targets = {
+        every_target = {
             "floor": ["/_bench/floor"],
             "product": [f"/hs/{code}?{QUERY}" for code in codes],
             "search": [f"/search?q={quote(word)}" for word in WORDS],
             "api": [f"/api/v1/hs/{code}" for code in codes],
         }
+        chosen = {"floor", "product", *options.targets.split(",")}
+        targets = {name: paths for name, paths in every_target.items() if name in chosen}
         port, log = free_port(), Path(tmp) / "gunicorn.log"
-        server = start_server(instance, port, log)
+        server = start_server(instance, port, log, recycling)
         results = {}
         try:
             wait_until_serving(server, port, log)
@@ -345,6 +375,8 @@ def main() -> None:
         "server": {
             "workers": WORKERS,
             "worker_class": "sync",
+            "max_requests": recycling[0],
+            "max_requests_jitter": recycling[1],
             "database": "embedded SQLite",
             "search_drain_inline": False,
             "api_rate_limit": API_RATE_LIMIT,
