@@ -47,7 +47,8 @@ class DefaultConfig:
     # process render again. 0 turns the cache off.
     PRODUCT_CACHE_ENTRIES = 1000
     # Whole product pages as visitors who are not signed in get them, per process
-    # (tradeportal/content_cache.py), 50-110 kB each: about 70 MB a process on the real data.
+    # (tradeportal/content_cache.py), 30-70 kB each (28-46 kB on the real data), so at most
+    # about 70 MB a process; any content change makes every process render again.
     # 0 turns it off.
     PAGE_CACHE_ENTRIES = 1000
     # The portal's address as the public reaches it: links in emails and feeds are made from
