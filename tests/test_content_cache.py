@@ -15,6 +15,9 @@ from tradeportal.db import db, utcnow
 from tradeportal.regulations.models import Regulation
 
 PAGE = "/hs/090121?market=GBR&origin=MUS"
+# The whole-page cache in front would answer repeat visits before the section cache is
+# asked (tests/test_page_cache.py): tests marked so watch the sections alone.
+SECTIONS_ONLY = pytest.mark.config(PAGE_CACHE_ENTRIES=0)
 
 
 @pytest.mark.parametrize(
@@ -70,11 +73,6 @@ def _shown_regulation(app, page: str) -> Regulation:
     raise AssertionError("no regulation is shown on the page")
 
 
-# The whole-page cache in front would answer repeat visits before the section cache is
-# asked (tests/test_page_cache.py): these tests watch the sections alone.
-SECTIONS_ONLY = pytest.mark.config(PAGE_CACHE_ENTRIES=0)
-
-
 @SECTIONS_ONLY
 def test_a_second_visit_is_served_from_the_cache(app, client):
     first = client.get(PAGE).get_data(as_text=True)
@@ -89,9 +87,13 @@ def test_a_second_visit_is_served_from_the_cache(app, client):
     assert cache.hits == hits + 2
 
 
-def test_a_change_made_by_another_process_shows_at_once(app, client):
+@pytest.mark.parametrize(
+    "layer",
+    [pytest.param("sections", marks=SECTIONS_ONLY), "whole page"],
+)
+def test_a_change_made_by_another_process_shows_at_once(app, client, layer):
     """Two apps on one database stand for two gunicorn workers, or a web worker and `flask
-    worker`: each has its own cache."""
+    worker`: each has its own caches, the sections' and the whole pages'."""
     page = text_of(client.get(PAGE))
     regulation = _shown_regulation(app, page)
     other = make_app(Path(app.instance_path), DATABASE_URL=app.config["DATABASE_URL"])

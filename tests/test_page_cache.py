@@ -1,17 +1,13 @@
-"""Whole product pages for visitors who are not signed in: shared, never personal, never stale."""
+"""Whole product pages for visitors who are not signed in: shared, never personal.
 
-from pathlib import Path
+That they are never stale is tested with the section cache (tests/test_content_cache.py).
+"""
 
 import pytest
-from sqlalchemy import select
 
 from tests.auth.conftest import CHEAP_HASHING, add_user, sign_in
-from tests.conftest import dispose, make_app
-from tests.hs.test_views import text_of
 from tradeportal.auth.models import Role
 from tradeportal.content_cache import page_cache
-from tradeportal.db import db
-from tradeportal.regulations.models import Regulation
 
 PAGE = "/hs/090121?market=GBR&origin=MUS"
 
@@ -37,25 +33,6 @@ def test_a_repeat_visit_gets_the_same_page_and_headers_from_the_cache(app, clien
     # The response hooks run on a cached answer too.
     for header in ("Content-Security-Policy", "X-Frame-Options", "Vary"):
         assert second.headers.get(header) == first.headers.get(header), header
-
-
-def test_a_change_committed_elsewhere_shows_on_the_next_visit(app, client):
-    """Another app on the same database stands for another gunicorn worker or the worker."""
-    first = text_of(client.get(PAGE))
-    with app.app_context():
-        regulation = next(r for r in db.session.scalars(select(Regulation)) if r.title_en in first)
-        old_title = regulation.title_en
-    assert old_title in text_of(client.get(PAGE))  # now served from the cache
-    other = make_app(Path(app.instance_path), DATABASE_URL=app.config["DATABASE_URL"])
-    try:
-        with other.app_context():
-            db.session.get(Regulation, regulation.id).title_en = "Renamed by another worker"
-            db.session.commit()
-    finally:
-        dispose(other)
-    page = text_of(client.get(PAGE))
-    assert "Renamed by another worker" in page
-    assert old_title not in page
 
 
 @pytest.mark.config(**CHEAP_HASHING)
