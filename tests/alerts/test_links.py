@@ -174,6 +174,30 @@ def test_a_sign_in_link_opens_the_preferences_once(app):
     assert other.get("/alerts/preferences").status_code == 302
 
 
+def test_using_a_sign_in_link_spends_the_older_ones_but_not_the_next(app):
+    """Links made before a sign-in are spent; one asked for right after works at once."""
+    subscribe_directly(app, "quick@example.org", (HS, "0901"))
+
+    def ask_for_link() -> str:
+        asked = post_with_token(
+            app.test_client(), "/alerts/sign-in", "/alerts/sign-in", {"email": "quick@example.org"}
+        )
+        assert asked.status_code == 200
+        return path_of(sign_in_link(app))
+
+    def open_link(link: str) -> int:
+        return post_with_token(app.test_client(), link, link).status_code
+
+    older, newer = ask_for_link(), ask_for_link()
+    assert open_link(newer) == 302
+    assert open_link(older) == 400
+    # Asked for within the same second as that use, the next link still works once:
+    # links count sign-ins, they do not compare whole-second times.
+    following = ask_for_link()
+    assert open_link(following) == 302
+    assert open_link(following) == 400
+
+
 def test_asking_a_sign_in_link_for_an_unknown_address_looks_the_same_and_sends_nothing(app):
     client = app.test_client()
     answer = post_with_token(

@@ -26,7 +26,13 @@ from tradeportal.alerts.models import (
     Subscription,
     SubscriptionKind,
 )
-from tradeportal.alerts.tokens import ExpiredLink, FollowRequest, InvalidLink, read_sign_in_token
+from tradeportal.alerts.tokens import (
+    ExpiredLink,
+    FollowRequest,
+    InvalidLink,
+    read_sign_in_token,
+    sign_in_stamp,
+)
 from tradeportal.hs.codes import format_code
 from tradeportal.mail.models import OutboundEmail
 from tradeportal.mail.outbox import is_suppressed, queue_email
@@ -252,12 +258,11 @@ def request_sign_in(session: Session, email: str) -> OutboundEmail | None:
 
 def use_sign_in_link(session: Session, token: str, now: datetime) -> Subscriber:
     """Return the subscriber a sign-in link opens, once; raise InvalidLink or ExpiredLink."""
-    subscriber_id, fingerprint, signed_at = read_sign_in_token(token)
+    subscriber_id, fingerprint, stamp = read_sign_in_token(token)
     subscriber = subscriber_for_session(session, subscriber_id, fingerprint)
     if subscriber is None:
         raise InvalidLink(token)
-    # Links carry whole seconds: one signed in the second of the last use is spent too.
-    if subscriber.last_sign_in_at is not None and signed_at <= subscriber.last_sign_in_at:
+    if stamp != sign_in_stamp(subscriber):  # a link made before the last sign-in: spent
         raise ExpiredLink(token)
     subscriber.last_sign_in_at = now
     session.flush()

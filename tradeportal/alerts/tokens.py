@@ -6,7 +6,7 @@ subscriber cannot act on a new one that got the same id.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -17,6 +17,7 @@ from tradeportal.alerts.models import Subscriber
 CONFIRM_SALT = "tradeportal.alerts.confirm"
 SIGN_IN_SALT = "tradeportal.alerts.sign-in"
 UNSUBSCRIBE_SALT = "tradeportal.alerts.unsubscribe"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class InvalidLink(ValueError):
@@ -31,14 +32,13 @@ def _serializer(salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
-def _read(salt: str, token: str, max_age: int) -> tuple[Any, datetime]:
+def _read(salt: str, token: str, max_age: int) -> Any:
     try:
-        payload, signed_at = _serializer(salt).loads(token, max_age=max_age, return_timestamp=True)
+        return _serializer(salt).loads(token, max_age=max_age)
     except SignatureExpired:
         raise ExpiredLink(token) from None
     except BadSignature:
         raise InvalidLink(token) from None
-    return payload, signed_at.astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def confirm_token(request: FollowRequest) -> str:
 
 def read_confirm_token(token: str) -> FollowRequest:
     """Return the sign-up a confirmation link carries; raise InvalidLink or ExpiredLink."""
-    payload, _ = _read(CONFIRM_SALT, token, int(current_app.config["ALERTS_CONFIRM_MAX_AGE"]))
+    payload = _read(CONFIRM_SALT, token, int(current_app.config["ALERTS_CONFIRM_MAX_AGE"]))
     try:
         return FollowRequest(
             email=str(payload["e"]),
@@ -75,38 +75,48 @@ def read_confirm_token(token: str) -> FollowRequest:
         raise InvalidLink(token) from None
 
 
-def _subscriber_token(salt: str, subscriber: Subscriber) -> str:
-    return _serializer(salt).dumps([subscriber.id, subscriber.fingerprint])
-
-
-def _read_subscriber_token(salt: str, token: str, max_age: int) -> tuple[int, str, datetime]:
-    payload, signed_at = _read(salt, token, max_age)
+def _read_list(salt: str, token: str, max_age: int, types: tuple[type, ...]) -> list:
+    """Return the payload of a link made from a list of values of the given types."""
+    payload = _read(salt, token, max_age)
     if not (
         isinstance(payload, list)
-        and len(payload) == 2
-        and isinstance(payload[0], int)
-        and isinstance(payload[1], str)
+        and len(payload) == len(types)
+        and all(isinstance(value, kind) for value, kind in zip(payload, types, strict=True))
     ):
         raise InvalidLink(token)
-    return payload[0], payload[1], signed_at
+    return payload
+
+
+def sign_in_stamp(subscriber: Subscriber) -> int:
+    """Return the microsecond of the subscriber's last sign-in (0 before the first).
+
+    A sign-in link carries the stamp of when it was made and works only while it is
+    unchanged: using any link spends every link made before, exactly, however quickly
+    the next one is asked for (the token's own time has whole seconds only).
+    """
+    if subscriber.last_sign_in_at is None:
+        return 0
+    return (subscriber.last_sign_in_at - _EPOCH) // timedelta(microseconds=1)
 
 
 def sign_in_token(subscriber: Subscriber) -> str:
-    return _subscriber_token(SIGN_IN_SALT, subscriber)
+    payload = [subscriber.id, subscriber.fingerprint, sign_in_stamp(subscriber)]
+    return _serializer(SIGN_IN_SALT).dumps(payload)
 
 
-def read_sign_in_token(token: str) -> tuple[int, str, datetime]:
-    """Return (subscriber id, fingerprint, signing time) of a sign-in link."""
+def read_sign_in_token(token: str) -> tuple[int, str, int]:
+    """Return (subscriber id, fingerprint, sign-in stamp) of a sign-in link."""
     max_age = int(current_app.config["ALERTS_SIGN_IN_MAX_AGE"])
-    return _read_subscriber_token(SIGN_IN_SALT, token, max_age)
+    subscriber_id, fingerprint, stamp = _read_list(SIGN_IN_SALT, token, max_age, (int, str, int))
+    return subscriber_id, fingerprint, stamp
 
 
 def unsubscribe_token(subscriber: Subscriber) -> str:
-    return _subscriber_token(UNSUBSCRIBE_SALT, subscriber)
+    return _serializer(UNSUBSCRIBE_SALT).dumps([subscriber.id, subscriber.fingerprint])
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, str]:
     """Return (subscriber id, fingerprint) of an unsubscribe link."""
     max_age = int(current_app.config["ALERTS_UNSUBSCRIBE_MAX_AGE"])
-    subscriber_id, fingerprint, _ = _read_subscriber_token(UNSUBSCRIBE_SALT, token, max_age)
+    subscriber_id, fingerprint = _read_list(UNSUBSCRIBE_SALT, token, max_age, (int, str))
     return subscriber_id, fingerprint
