@@ -30,9 +30,10 @@ from pathlib import Path
 
 from whoosh import index
 from whoosh.index import EmptyIndexError, FileIndex
-from whoosh.scoring import BM25F
+from whoosh.scoring import BM25F, BM25FScorer
 from whoosh.searching import Searcher
 
+from tradeportal.search.column_arrays import field_lengths, numeric_column
 from tradeportal.search.schema import SCHEMA_VERSION, WEIGHT_SCALE
 
 POINTER = "CURRENT"
@@ -67,21 +68,38 @@ class RankedBM25F(BM25F):
 
     Product codes weigh more than other content, and the edition in force more than
     older ones, without changing how words score within a document.
+
+    One instance per searcher: the weights and field lengths it reads for scoring are
+    read once per reader (see column_arrays.py), kept with the reader so that its id is
+    not reused meanwhile.
     """
 
     use_final = True
 
     def __init__(self):
         super().__init__(B=0.75, K1=1.2, **FIELD_B)
-        # Collectors call final() with the top searcher and sorting with each segment's:
-        # one column reader per reader (kept with it, so its id is not reused).
         self._weights: dict[int, tuple] = {}
+        self._lengths: dict[tuple[int, str], tuple] = {}
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        scorer = super().scorer(searcher, fieldname, text, qf=qf)
+        if isinstance(scorer, BM25FScorer):
+            reader = searcher.reader()
+            key = (id(reader), fieldname)
+            if key not in self._lengths:
+                self._lengths[key] = (reader, field_lengths(reader, fieldname, default=1))
+            lengths = self._lengths[key][1]
+            if lengths is not None:
+                scorer.dfl = lengths
+        return scorer
 
     def final(self, searcher, docnum, score):
+        # Collectors call final() with the top searcher and sorting with each segment's.
         reader = searcher.reader()
         found = self._weights.get(id(reader))
         if found is None:
-            found = self._weights[id(reader)] = (reader, reader.column_reader("weight"))
+            weights = numeric_column(reader, "weight") or reader.column_reader("weight")
+            found = self._weights[id(reader)] = (reader, weights)
         value = found[1][docnum]
         return score * (value if value > 0 else WEIGHT_SCALE) / WEIGHT_SCALE
 

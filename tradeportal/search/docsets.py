@@ -47,6 +47,8 @@ def doc_ids(searcher, q) -> set[int]:
         return term_ids(searcher.reader(), q.fieldname, q.text)
     if isinstance(q, FoundDocuments):
         return q.ids(searcher)
+    if isinstance(q, CountedOn):
+        return doc_ids(searcher, q.found)
     if isinstance(q, wq.Or):
         found: set[int] = set()
         for sub in q.subqueries:
@@ -110,6 +112,28 @@ class FoundDocuments(wq.WrappingQuery):
     def matcher(self, searcher, context=None):
         ids = self._sorted_ids(searcher)
         return _Unscored(ids) if ids else NullMatcher()
+
+
+class CountedOn(wq.WrappingQuery):
+    """``child`` as it is (matched and scored by Whoosh), whose documents are those of
+    ``found``: the same documents on fewer posting lists, read when counting them."""
+
+    def __init__(self, child, found):
+        super().__init__(child)
+        self.found = found
+
+    def __eq__(self, other):
+        return (
+            other.__class__ is self.__class__
+            and self.child == other.child
+            and self.found == other.found
+        )
+
+    def __hash__(self):
+        return hash(self.child) ^ hash(self.found)
+
+    def _rewrap(self, child):
+        return self.__class__(child, self.found)
 
 
 def _global(ids: set[int], offset: int) -> set[int]:

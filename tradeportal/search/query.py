@@ -23,7 +23,7 @@ from tradeportal.search.analysis import (
     french_analyzer,
     plain_analyzer,
 )
-from tradeportal.search.docsets import FoundDocuments
+from tradeportal.search.docsets import CountedOn, FoundDocuments
 from tradeportal.search.schema import MATCH_FIELDS, TEXT_FIELDS, TITLE_BOOST
 
 # Input made only of digits and separators (optionally "HS ...") is meant as a code.
@@ -175,6 +175,8 @@ def matching_part(q):
     """Return the part of a query that decides which documents match (for counting)."""
     if isinstance(q, wq.AndMaybe) and isinstance(q.a, FoundDocuments):
         return q.a
+    if isinstance(q, CountedOn):
+        return q.found
     return q
 
 
@@ -207,7 +209,14 @@ def build_query(units: list[Unit], *, fuzzy: bool = False, every_word: bool = Fa
     if len(queries) == 1:
         unit, q = queries[0]
         # A phrase intersects its words in every field: find it on the combined fields.
-        return found_then_scored(match_query(unit), q) if unit.phrase else q
+        if unit.phrase:
+            return found_then_scored(match_query(unit), q)
+        # One term per language: the combined fields hold exactly the documents of its
+        # every field, so they are counted there (two posting lists instead of eight),
+        # while Whoosh scores the fields and skips what cannot enter the top N.
+        if not fuzzy and all(len(terms) <= 1 for terms in _language_terms(unit.text).values()):
+            return CountedOn(q, match_query(unit))
+        return q
     # Stop words need not be found, unless the query is nothing else.
     required = [(unit, q) for unit, q in queries if not unit.optional] or queries
     if every_word:
