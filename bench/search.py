@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import report_dir, seeded_portal, summary, timed  # noqa: E402
 from tradeportal.db import db  # noqa: E402
+from tradeportal.search.codec import INDEX_CODEC  # noqa: E402
 from tradeportal.search.documents import SOURCES, make_document  # noqa: E402
 from tradeportal.search.extension import search_store  # noqa: E402
 from tradeportal.search.indexing import rebuild  # noqa: E402
@@ -93,7 +94,9 @@ def index_whoosh(app, documents: list[dict]) -> float:
         procs = app.config["SEARCH_REBUILD_PROCS"]
         started = time.perf_counter()
         with store.writer_lock():
-            writer = store.open_index().writer(limitmb=128, procs=procs, multisegment=True)
+            writer = store.open_index().writer(
+                limitmb=128, procs=procs, multisegment=True, codec=INDEX_CODEC
+            )
             for document in documents:
                 writer.add_document(**document)
             writer.commit()

@@ -5,9 +5,11 @@ import time
 from datetime import date
 
 from sqlalchemy import update
+from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
 
 from tests.search.conftest import cli
 from tradeportal.db import db
+from tradeportal.search.codec import CODEC_NAME, ArrayLeafMatcher
 from tradeportal.search.extension import search_store
 from tradeportal.search.indexing import is_stale, rebuild
 from tradeportal.search.results import SearchParams, run_search
@@ -73,6 +75,38 @@ def test_rebuild_if_stale_follows_the_data_loads(indexed_app):
         )
         db.session.commit()
         assert is_stale(db.session, search_store())
+
+
+def test_an_index_of_the_former_codec_is_searched_and_reported_stale(indexed_app):
+    with indexed_app.app_context():
+        store = search_store()
+        meta = store.meta()
+        assert meta["codec"] == CODEC_NAME
+        assert not is_stale(db.session, store)
+        # As an index built before the array codec: whoosh3 blocks, no codec recorded.
+        writer = store.open_index().writer(codec=W3Codec())
+        writer.commit(optimize=True)
+        del meta["codec"]
+        store.write_meta(store.current_name(), meta)
+        with store.open_index().reader() as reader:
+            assert isinstance(_postings_matcher(reader), W3LeafMatcher)
+        assert is_stale(db.session, store)  # so `search rebuild --if-stale` rebuilds it
+    page = indexed_app.test_client().get("/search?q=coffee")
+    assert page.status_code == 200 and "0901" in page.text
+    with indexed_app.app_context():
+        store = search_store()
+        rebuild(db.session, store, sources=(*SMALL, "hs"))
+        assert store.meta()["codec"] == CODEC_NAME
+        with store.open_index().reader() as reader:
+            assert isinstance(_postings_matcher(reader), ArrayLeafMatcher)
+
+
+def _postings_matcher(reader):
+    """The postings of the first segment's most frequent English word (in blocks)."""
+    segment = next(iter(reader.leaf_readers()))[0]
+    word = max(segment.lexicon("all_en"), key=lambda term: segment.doc_frequency("all_en", term))
+    matcher = segment.postings("all_en", word)
+    return getattr(matcher, "child", matcher)  # inside the filter of deleted documents
 
 
 def test_check_and_drain_report_in_words(indexed_app):

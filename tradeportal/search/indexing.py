@@ -17,6 +17,7 @@ from whoosh import index
 
 from tradeportal.datafiles import Progress
 from tradeportal.search.backend import IndexStore
+from tradeportal.search.codec import CODEC_NAME, INDEX_CODEC
 from tradeportal.search.documents import SOURCES, entity_term
 from tradeportal.search.schema import SCHEMA_VERSION, build_schema
 from tradeportal.seed import DataLoad
@@ -63,11 +64,12 @@ def data_stamp(session: Session) -> dict[str, str]:
 
 
 def is_stale(session: Session, store: IndexStore) -> bool:
-    """Tell whether the live index is missing or built from other data or code."""
+    """Tell whether the live index is missing or built from other data, code or codec."""
     meta = store.meta()
     return (
         not store.is_available()
         or meta.get("schema_version") != SCHEMA_VERSION
+        or meta.get("codec") != CODEC_NAME
         or meta.get("data") != data_stamp(session)
         or meta.get("sources") != sorted(SOURCES)
     )
@@ -100,9 +102,11 @@ def build_index(
     name, path = store.new_directory()
     ix = index.create_in(str(path), build_schema())
     if procs > 1:
-        writer = ix.writer(limitmb=REBUILD_LIMIT_MB // procs, procs=procs, multisegment=True)
+        writer = ix.writer(
+            limitmb=REBUILD_LIMIT_MB // procs, procs=procs, multisegment=True, codec=INDEX_CODEC
+        )
     else:
-        writer = ix.writer(limitmb=REBUILD_LIMIT_MB)
+        writer = ix.writer(limitmb=REBUILD_LIMIT_MB, codec=INDEX_CODEC)
     per_source: Counter = Counter()
     try:
         # One read transaction: the documents come from a single snapshot of the data.
@@ -129,6 +133,7 @@ def build_index(
         name,
         {
             "schema_version": SCHEMA_VERSION,
+            "codec": CODEC_NAME,
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "documents": sum(per_source.values()),
             "per_source": dict(per_source),
@@ -254,7 +259,7 @@ def apply_changes(
             f"a drain needs {DRAIN_MIN_FREE // MIB} MiB)",
         )
     ix = store.open_index()
-    writer = ix.writer(timeout=store.writer_timeout)
+    writer = ix.writer(timeout=store.writer_timeout, codec=INDEX_CODEC)
     try:
         for (source_name, entity_id), document in documents.items():
             writer.delete_by_term("entity", entity_term(source_name, entity_id))

@@ -1,0 +1,178 @@
+"""The array codec stores and reads back exactly the postings whoosh3 does."""
+
+import random
+
+import pytest
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.filedb.filestore import RamStorage
+from whoosh.matching import ReadTooFar
+from whoosh.scoring import BM25F
+
+from tradeportal.search.codec import INDEX_CODEC, ArrayCodec, ArrayLeafMatcher
+
+WORDS = ["coffee", "tea", "roasted", "green", "beans", "sugar", "cane", "fish", "frozen"]
+
+
+def _documents(rng: random.Random, count: int):
+    for number in range(count):
+        yield {
+            "key": str(number),
+            # Several hundred postings for common words: many blocks per term; term
+            # frequencies vary, so do the weights within a block.
+            "body": " ".join(rng.choices(WORDS, k=rng.randint(1, 30))),
+            # Each word at most once: blocks whose weights are all 1.
+            "tags": " ".join(rng.sample(WORDS, rng.randint(0, 3))),
+            "size": rng.randrange(1000),
+            # Rare words: postings inlined in the term info, and blocks of one posting.
+            "title": f"item{number % 97} " + ("unique" if number == 5 else ""),
+        }
+
+
+def _index(codec, batches=3, per_batch=400, delete=()):
+    schema = Schema(
+        key=ID(stored=True, unique=True),
+        body=TEXT(),
+        tags=KEYWORD(),
+        size=NUMERIC(int),
+        title=TEXT(),
+    )
+    ix = RamStorage().create_index(schema)
+    rng = random.Random(4)
+    for batch in range(batches):
+        writer = ix.writer(codec=codec)
+        for document in _documents(rng, per_batch):
+            document["key"] = f"{batch}-{document['key']}"
+            writer.add_document(**document)
+        for key in delete:
+            writer.delete_by_term("key", key)
+        writer.commit(merge=False)
+    return ix
+
+
+def _postings(reader, fieldname, btext):
+    matcher = reader.postings(fieldname, btext)
+    items = []
+    while matcher.is_active():
+        items.append((matcher.id(), matcher.weight(), matcher.value()))
+        matcher.next()
+    return items
+
+
+def _blocks(reader, fieldname, btext):
+    matcher = reader.postings(fieldname, btext)
+    matcher = getattr(matcher, "child", matcher)
+    if not hasattr(matcher, "_next_block"):
+        return None  # inlined postings
+    stats = []
+    while matcher.is_active():
+        stats.append(
+            (
+                matcher.block_min_id(),
+                matcher.block_max_id(),
+                matcher.block_max_weight(),
+                matcher.block_min_length(),
+                matcher.block_max_length(),
+            )
+        )
+        matcher._next_block()
+    return stats
+
+
+def test_every_posting_and_block_statistic_is_whoosh3s():
+    theirs, ours = _index(W3Codec()), _index(ArrayCodec())
+    compared = blocks = 0
+    with theirs.reader() as their_reader, ours.reader() as our_reader:
+        for (segment, _), (our_segment, _) in zip(
+            their_reader.leaf_readers(), our_reader.leaf_readers(), strict=True
+        ):
+            assert sorted(segment.all_terms()) == sorted(our_segment.all_terms())
+            for fieldname, btext in segment.all_terms():
+                expected = _postings(segment, fieldname, btext)
+                assert _postings(our_segment, fieldname, btext) == expected
+                assert _blocks(our_segment, fieldname, btext) == _blocks(segment, fieldname, btext)
+                compared += len(expected)
+                blocks += len(_blocks(our_segment, fieldname, btext) or [])
+    assert compared > 20_000 and blocks > 2000, (compared, blocks)
+    # The postings were really written by this codec, in blocks.
+    with ours.reader() as reader:
+        segment = next(iter(reader.leaf_readers()))[0]
+        assert isinstance(segment.postings("body", b"coffee"), ArrayLeafMatcher)
+
+
+def test_skipping_lands_where_whoosh3_lands():
+    theirs, ours = _index(W3Codec(), batches=1, per_batch=1500), _index(ArrayCodec(), 1, 1500)
+    rng = random.Random(9)
+    with theirs.reader() as their_reader, ours.reader() as our_reader:
+        for word in ("coffee", "sugar", "item3"):
+            field = "title" if word.startswith("item") else "body"
+            btext = word.encode()
+            for _ in range(30):
+                their_matcher = their_reader.postings(field, btext)
+                our_matcher = our_reader.postings(field, btext)
+                path = []
+                while their_matcher.is_active():
+                    target = their_matcher.id() + rng.choice((0, 1, 2, 50, 300, 700))
+                    try:
+                        their_matcher.skip_to(target)
+                    except ReadTooFar:
+                        pytest.fail("whoosh3 read too far")
+                    our_matcher.skip_to(target)
+                    assert our_matcher.is_active() == their_matcher.is_active()
+                    if not their_matcher.is_active():
+                        break
+                    assert our_matcher.id() == their_matcher.id()
+                    path.append(our_matcher.id())
+                    their_matcher.next()
+                    our_matcher.next()
+                assert not our_matcher.is_active()
+                with pytest.raises(ReadTooFar):
+                    our_matcher.skip_to(10**6)
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        wq.Term("body", "coffee"),
+        wq.And([wq.Term("body", "roasted"), wq.Term("body", "beans")]),
+        wq.Phrase("body", ["green", "coffee"]),
+        wq.Or([wq.Term("tags", "sugar", boost=3.0), wq.Term("body", "cane")]),
+        wq.NumericRange("size", 100, 200),
+    ],
+    ids=["term", "and", "phrase", "or", "range"],
+)
+def test_searches_find_and_score_the_same_with_deletions_and_mixed_segments(q):
+    # A segment written by whoosh3, then segments of this codec, some documents deleted:
+    # what an index built before this codec becomes after later commits.
+    theirs = _index(W3Codec(), delete=("0-3", "1-7", "2-100"))
+    mixed = _index(W3Codec(), batches=1, per_batch=400)
+    writer = mixed.writer(codec=INDEX_CODEC)
+    writer.delete_by_term("key", "0-3")
+    writer.commit(merge=False)
+    rng = random.Random(4)  # the same documents as _index: skip the first batch's
+    for _ in _documents(rng, 400):
+        pass
+    for batch in (1, 2):
+        writer = mixed.writer(codec=INDEX_CODEC)
+        for document in _documents(rng, 400):
+            document["key"] = f"{batch}-{document['key']}"
+            writer.add_document(**document)
+        for key in ("1-7", "2-100"):
+            writer.delete_by_term("key", key)
+        writer.commit(merge=False)
+    with theirs.searcher(weighting=BM25F()) as expected, mixed.searcher(weighting=BM25F()) as got:
+        assert len(got.reader().leaf_readers()) == 3
+        want = [(hit["key"], hit.score) for hit in expected.search(q, limit=None)]
+        have = [(hit["key"], hit.score) for hit in got.search(q, limit=None)]
+    assert have == want and want
+
+
+def test_a_merge_rewrites_old_segments_with_this_codec():
+    ix = _index(W3Codec())
+    writer = ix.writer(codec=INDEX_CODEC)
+    writer.commit(optimize=True)
+    with ix.reader() as reader:
+        assert reader.doc_count() == 1200
+        assert isinstance(reader.postings("body", b"tea"), ArrayLeafMatcher)
+        assert len(_postings(reader, "body", b"tea")) > 500
