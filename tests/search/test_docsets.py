@@ -4,8 +4,8 @@ import random
 from datetime import date
 
 import pytest
+from whoosh import collectors, sorting
 from whoosh import query as wq
-from whoosh import sorting
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
@@ -89,16 +89,21 @@ def test_the_documents_found_are_those_whoosh_finds(shared_client, text):
 
 @pytest.mark.parametrize("text", WORDS[:-1])
 def test_pruning_and_set_facets_agree_with_whoosh_scoring_everything(shared_client, text):
-    # Whoosh's own collector scores every match (our weighting has a final step) and
-    # groups the hits for facets; the search skips blocks that cannot enter the top N
-    # and counts facets on sets. Same hits in the same order, same total, same facets.
+    # Scoring every match, with no skipping and no simplified matchers, and grouping the
+    # hits for facets is the truth; the search skips what cannot enter the top N and
+    # counts facets on sets. Same hits, same scores, same total, same facets.
     params = SearchParams(text=text, day=date.today(), page_size=10)
     q = build_query(split_units(text), every_word=True)
     with shared_client.application.app_context(), search_store().searcher() as borrowed:
         allowed = _allowed(borrowed, params)
-        full = borrowed.searcher.search(q, filter=allowed, limit=10)
+        every = collectors.TopCollector(limit=10, usequality=False, replace=0)
+        truth = collectors.FilterCollector(every, allow=allowed)
+        borrowed.searcher.search_with_collector(q, truth)
+        full = truth.results()
         pruned, matched = _run(borrowed, q, params)
-        assert [hit["key"] for hit in pruned[:10]] == [hit["key"] for hit in full[:10]]
+        assert [(hit["key"], hit.score) for hit in pruned[:10]] == [
+            (hit["key"], hit.score) for hit in full[:10]
+        ]
         # (Whoosh's top-N collector undercounts its total: count every match.)
         assert len(matched) == len(borrowed.searcher.search(q, filter=allowed, limit=None)) > 0
         expected = _whoosh_facet_counts(borrowed.searcher, q, allowed)

@@ -23,7 +23,7 @@ from tradeportal.search.analysis import (
     french_analyzer,
     plain_analyzer,
 )
-from tradeportal.search.docsets import CountedOn, FoundDocuments
+from tradeportal.search.docsets import CountedOn, FoundDocuments, boosted
 from tradeportal.search.schema import MATCH_FIELDS, TEXT_FIELDS, TITLE_BOOST
 
 # Input made only of digits and separators (optionally "HS ...") is meant as a code.
@@ -92,11 +92,11 @@ def code_digits(word: str) -> str | None:
 
 def _field_query(field: str, terms: list[str], phrase: bool, boost: float):
     if len(terms) == 1:
-        return wq.Term(field, terms[0], boost=boost)
+        return boosted(wq.Term(field, terms[0]), boost)
     # Context fields hold each word once (no positions worth a phrase).
     if phrase and not field.startswith("context"):
-        return wq.Phrase(field, terms, boost=boost)
-    return wq.And([wq.Term(field, term) for term in terms], boost=boost)
+        return boosted(wq.Phrase(field, terms), boost)
+    return boosted(wq.And([wq.Term(field, term) for term in terms]), boost)
 
 
 def unit_query(unit: Unit, *, fuzzy: bool = False):
@@ -109,18 +109,17 @@ def unit_query(unit: Unit, *, fuzzy: bool = False):
             alternatives.append(_field_query(field, terms, unit.phrase, boost))
     digits = code_digits(unit.text)
     if digits:
-        alternatives.append(wq.Term("codes", digits, boost=TITLE_BOOST))
+        alternatives.append(boosted(wq.Term("codes", digits), TITLE_BOOST))
     if fuzzy and not unit.phrase:
         for word in analyze(plain_analyzer(), unit.text):
             distance = fuzzy_distance(word)
             if distance:
                 alternatives.append(
-                    wq.FuzzyTerm(
-                        "spell",
-                        word,
-                        maxdist=distance,
-                        prefixlength=fuzzy_prefix(word),
-                        boost=FUZZY_BOOST,
+                    boosted(
+                        wq.FuzzyTerm(
+                            "spell", word, maxdist=distance, prefixlength=fuzzy_prefix(word)
+                        ),
+                        FUZZY_BOOST,
                     )
                 )
     if not alternatives:
@@ -224,7 +223,7 @@ def build_query(units: list[Unit], *, fuzzy: bool = False, every_word: bool = Fa
         found = [match_query(unit) for unit, _ in required]
         found_all = found[0] if len(found) == 1 else wq.And(found)
         return found_then_scored(found_all, wq.Or([q for _, q in queries]))
-    every = wq.And([q for _, q in required], boost=ALL_WORDS_BOOST)
+    every = boosted(wq.And([q for _, q in required]), ALL_WORDS_BOOST)
     return wq.Or([every, wq.Or([q for _, q in queries])])
 
 
