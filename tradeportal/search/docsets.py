@@ -165,7 +165,28 @@ class _Unscored(ListMatcher):
         return 0.0
 
 
-class FoundDocuments(wq.WrappingQuery):
+class _Wrapping(wq.WrappingQuery):
+    """A query around ``child`` and a few more values (``_values``), equal to another of
+    its class with the same ones: the search compares queries to skip repeated ones."""
+
+    def _values(self) -> tuple:
+        return ()
+
+    def __eq__(self, other):
+        return (
+            other.__class__ is self.__class__
+            and self.child == other.child
+            and self._values() == other._values()
+        )
+
+    def __hash__(self):
+        return hash((self.__class__.__name__, self.child, self._values()))
+
+    def _rewrap(self, child):
+        return self.__class__(child, *self._values())
+
+
+class FoundDocuments(_Wrapping):
     """The documents ``child`` matches, each scoring 0: a filter to score on top of."""
 
     def __init__(self, child):
@@ -173,15 +194,6 @@ class FoundDocuments(wq.WrappingQuery):
         # Per segment reader, for this query's life; the reader is kept with its answer so
         # its id cannot be reused by another reader meanwhile.
         self._found: dict[int, tuple[object, list[int]]] = {}
-
-    def __eq__(self, other):
-        return other.__class__ is self.__class__ and self.child == other.child
-
-    def __hash__(self):
-        return hash(self.child) ^ 0x5EED
-
-    def _rewrap(self, child):
-        return self.__class__(child)
 
     def ids(self, searcher) -> set[int]:
         return set(self._sorted_ids(searcher))
@@ -197,7 +209,7 @@ class FoundDocuments(wq.WrappingQuery):
         return _Unscored(ids) if ids else NullMatcher()
 
 
-class CountedOn(wq.WrappingQuery):
+class CountedOn(_Wrapping):
     """``child`` as it is (matched and scored by Whoosh), whose documents are those of
     ``found``: the same documents on fewer posting lists, read when counting them."""
 
@@ -205,18 +217,8 @@ class CountedOn(wq.WrappingQuery):
         super().__init__(child)
         self.found = found
 
-    def __eq__(self, other):
-        return (
-            other.__class__ is self.__class__
-            and self.child == other.child
-            and self.found == other.found
-        )
-
-    def __hash__(self):
-        return hash(self.child) ^ hash(self.found)
-
-    def _rewrap(self, child):
-        return self.__class__(child, self.found)
+    def _values(self) -> tuple:
+        return (self.found,)
 
 
 class _BoostedMatcher(WrappingMatcher):
@@ -235,28 +237,18 @@ class _BoostedMatcher(WrappingMatcher):
         return self if child is self.child else self._replacement(child)
 
 
-class Boosted(wq.WrappingQuery):
+class Boosted(_Wrapping):
     """``child`` with its scores multiplied by ``boost`` (see _BoostedMatcher)."""
 
     def __init__(self, child, boost: float):
         super().__init__(child)
         self.boost = boost
 
-    def __eq__(self, other):
-        return (
-            other.__class__ is self.__class__
-            and self.child == other.child
-            and self.boost == other.boost
-        )
-
-    def __hash__(self):
-        return hash(self.child) ^ hash(self.boost)
+    def _values(self) -> tuple:
+        return (self.boost,)
 
     def __repr__(self):
         return f"{self.__class__.__name__}({self.child!r}, {self.boost})"
-
-    def _rewrap(self, child):
-        return self.__class__(child, self.boost)
 
     def matcher(self, searcher, context=None):
         matcher = self.child.matcher(searcher, context)
