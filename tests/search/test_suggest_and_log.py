@@ -1,14 +1,18 @@
 """Autocomplete JSON, and the query log editors read (zero results, abandoned searches)."""
 
 import re
+from collections import Counter
+from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import select
 
 from tradeportal.db import db
+from tradeportal.search.extension import search_store
 from tradeportal.search.models import SearchQueryLog
 from tradeportal.search.querylog import is_local_path, top_zero_result_queries
+from tradeportal.search.suggest import _SMALL_SPAN, _best, _span, build_vocabulary
 
 
 def suggestions(client, text: str) -> list[dict]:
@@ -128,3 +132,18 @@ def test_the_follow_hop_only_goes_to_local_pages(shared_client, target):
 def test_local_paths_are_accepted():
     assert is_local_path("/hs/090121?date=2020-01-01")
     assert is_local_path("/regulations/coffee-import-sps")
+
+
+def test_every_prefix_shared_by_many_keys_is_answered_in_advance(shared_client):
+    # "mat" as a whole key sorts before "material…": the prefixes behind a shorter key
+    # must be found too, or typing them ranks keys on every keystroke.
+    with shared_client.application.app_context(), search_store().searcher() as borrowed:
+        vocabulary = build_vocabulary(borrowed, date.today())
+    keys = [key for key, _index, _position in vocabulary.keys]
+    shared = Counter(key[:length] for key in keys for length in range(2, 6) if len(key) >= length)
+    many = {prefix for prefix, count in shared.items() if count > _SMALL_SPAN}
+    assert len(many) > 500
+    assert many <= set(vocabulary.top)
+    for prefix in sorted(many)[::50]:
+        low, high = _span(vocabulary.keys, prefix)
+        assert vocabulary.top[prefix] == _best(vocabulary, range(low, high), 10)

@@ -162,8 +162,13 @@ def _common_prefixes(vocabulary: Vocabulary, limit: int = 10) -> dict[str, list[
         start = 0
         while start < len(keys):
             prefix = keys[start][0][:length]
+            if len(prefix) < length:
+                # A shorter key ("mat"): the next keys may still share a longer prefix
+                # ("mater..."); jumping past all keys starting "mat" would miss them.
+                start += 1
+                continue
             low, high = _span(keys, prefix, start)
-            if high - low > _SMALL_SPAN and len(prefix) == length:
+            if high - low > _SMALL_SPAN:
                 top[prefix] = _best(vocabulary, range(low, high), limit)
             start = max(high, start + 1)
     return top
