@@ -225,9 +225,10 @@ class _BoostedMatcher(WrappingMatcher):
     """Whoosh's boost wrapper, simplified against a bar in boosted units.
 
     whoosh-reloaded 2.7.5's wrapper passes the bar to its child unchanged when a matcher
-    is simplified on the way (``replace``), so a title word (boost 4) whose unboosted best
-    score was under the bar was dropped though it could still lift a document into the
-    top N: 34 of the bench's 400 searches ranked differently from scoring every document.
+    is simplified on the way (``replace``), so a boosted group (the title's words, boost
+    4) whose unboosted best score was under the bar could be dropped though it could
+    still lift a document into the top N (tests/search/test_whoosh_fixes.py). None of the
+    bench's 400 searches happened to meet it; whoosh_fixes.py is the bug they did meet.
     """
 
     def replace(self, minquality=0):
