@@ -14,7 +14,9 @@ from tests.alerts.test_fanout import outbox
 from tests.conftest import DATABASE
 from tradeportal.alerts.models import Subscriber, SubscriptionKind
 from tradeportal.alerts.tokens import (
+    SIGN_IN_SALT,
     FollowRequest,
+    _serializer,
     confirm_token,
     sign_in_token,
     unsubscribe_token,
@@ -196,6 +198,20 @@ def test_using_a_sign_in_link_spends_the_older_ones_but_not_the_next(app):
     following = ask_for_link()
     assert open_link(following) == 302
     assert open_link(following) == 400
+
+
+def test_a_sign_in_link_of_the_former_format_is_expired_not_forged(app):
+    """Links sent before links carried a sign-in stamp get "expired, ask again"."""
+    subscriber = subscribe_directly(app, "early@example.org", (HS, "0901"))
+    with app.app_context():
+        member = db.session.get(Subscriber, subscriber)
+        link = f"/alerts/sign-in/{_serializer(SIGN_IN_SALT).dumps([member.id, member.fingerprint])}"
+    client = app.test_client()
+    page = client.get(link)
+    assert page.status_code == 400 and "Ask for a new one" in page.text
+    opened = post_with_token(client, "/alerts/sign-in", link)
+    assert opened.status_code == 400
+    assert client.get("/alerts/preferences").status_code == 302  # not signed in
 
 
 def test_asking_a_sign_in_link_for_an_unknown_address_looks_the_same_and_sends_nothing(app):

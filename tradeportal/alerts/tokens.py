@@ -75,14 +75,18 @@ def read_confirm_token(token: str) -> FollowRequest:
         raise InvalidLink(token) from None
 
 
-def _read_list(salt: str, token: str, max_age: int, types: tuple[type, ...]) -> list:
-    """Return the payload of a link made from a list of values of the given types."""
-    payload = _read(salt, token, max_age)
-    if not (
+def _is_list_of(payload: Any, types: tuple[type, ...]) -> bool:
+    return (
         isinstance(payload, list)
         and len(payload) == len(types)
         and all(isinstance(value, kind) for value, kind in zip(payload, types, strict=True))
-    ):
+    )
+
+
+def _read_list(salt: str, token: str, max_age: int, types: tuple[type, ...]) -> list:
+    """Return the payload of a link made from a list of values of the given types."""
+    payload = _read(salt, token, max_age)
+    if not _is_list_of(payload, types):
         raise InvalidLink(token)
     return payload
 
@@ -107,7 +111,13 @@ def sign_in_token(subscriber: Subscriber) -> str:
 def read_sign_in_token(token: str) -> tuple[int, str, int]:
     """Return (subscriber id, fingerprint, sign-in stamp) of a sign-in link."""
     max_age = int(current_app.config["ALERTS_SIGN_IN_MAX_AGE"])
-    subscriber_id, fingerprint, stamp = _read_list(SIGN_IN_SALT, token, max_age, (int, str, int))
+    payload = _read(SIGN_IN_SALT, token, max_age)
+    if _is_list_of(payload, (int, str)):
+        # Made before links carried a stamp (December 2026): genuine, but no longer usable.
+        raise ExpiredLink(token)
+    if not _is_list_of(payload, (int, str, int)):
+        raise InvalidLink(token)
+    subscriber_id, fingerprint, stamp = payload
     return subscriber_id, fingerprint, stamp
 
 
