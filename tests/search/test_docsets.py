@@ -1,24 +1,15 @@
 """Sets of matching documents (docsets.py) against Whoosh's own walk of the postings."""
 
-import random
 from datetime import date
 
 import pytest
 from whoosh import collectors, sorting
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
 from tradeportal.search.backend import _Borrowed
-from tradeportal.search.codec import INDEX_CODEC
-from tradeportal.search.docsets import (
-    FoundDocuments,
-    doc_ids,
-    matching_documents,
-    phrase_ids,
-    term_ids,
-)
+from tradeportal.search.docsets import FoundDocuments, doc_ids, matching_documents, term_ids
 from tradeportal.search.extension import search_store
 from tradeportal.search.query import build_query, code_query, matching_part, split_units, unit_query
 from tradeportal.search.results import (
@@ -187,46 +178,3 @@ def test_code_order_read_once_sorts_like_whoosh_across_segments():
             ordered = searcher.search(q, limit=None, sortedby=_code_order(borrowed))
             assert [hit["key"] for hit in ordered] == expected
         assert len(borrowed.memo) == 1  # the column, read once for both searches
-
-
-PHRASES = [
-    ["green", "tea"],
-    ["tea", "green"],
-    ["roasted", "coffee", "beans"],
-    ["tea", "tea"],  # a word repeated: two consecutive occurrences
-    ["coffee", "absent"],
-    ["only", "once"],  # postings inlined in the term information
-    ["sugar", "cane", "sugar"],
-]
-
-
-@pytest.mark.parametrize("codec", [W3Codec(), INDEX_CODEC], ids=["whoosh3", "array"])
-def test_phrases_are_found_as_whoosh_finds_them(codec):
-    schema = Schema(key=ID(stored=True, unique=True), body=TEXT())
-    ix = RamStorage().create_index(schema)
-    rng = random.Random(3)
-    words = ["green", "tea", "roasted", "coffee", "beans", "sugar", "cane"]
-    for segment in range(3):  # many blocks per word, several segments, some deletions
-        writer = ix.writer(codec=codec)
-        for number in range(700):
-            text = " ".join(rng.choices(words, k=rng.randint(2, 12)))
-            if segment == 1 and number == 5:
-                text += " only once"
-            writer.add_document(key=f"{segment}:{number}", body=text)
-        writer.delete_by_term("key", "0:10")
-        writer.delete_by_term("key", f"{segment}:20")
-        writer.commit(merge=False)
-    with ix.searcher() as searcher:
-        assert len(searcher.leaf_searchers()) == 3
-        found_some = 0
-        for phrase in PHRASES:
-            q = wq.Phrase("body", phrase)
-            expected = set(searcher.docs_for_query(q))
-            assert matching_documents(searcher, q, set(range(searcher.doc_count_all()))) == (
-                expected
-            )
-            found_some += bool(expected)
-            for leaf, _offset in searcher.leaf_searchers():
-                assert phrase_ids(leaf.reader(), "body", phrase) == set(leaf.docs_for_query(q))
-        assert found_some == len(PHRASES) - 1  # all but the absent word
-        assert phrase_ids(searcher.reader(), "key", ["0:1", "0:2"]) is None  # no positions

@@ -7,8 +7,6 @@ combined with set operations. Scoring then reads each field only for the documen
 found (see ``FoundDocuments`` and query.found_then_scored).
 """
 
-from bisect import bisect_right
-
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
@@ -43,81 +41,6 @@ def _leaf_ids(matcher) -> set[int]:
     return ids
 
 
-def phrase_ids(reader, fieldname: str, words) -> set[int] | None:
-    """Return the (segment) document numbers holding ``words`` at consecutive positions,
-    as Whoosh's Phrase with slop 1 finds them; None when the field has no positions.
-
-    The documents holding every word are intersected as sets first; positions are then
-    read only from the blocks that hold one of them, instead of walking spans document by
-    document (half of a phrase search's time).
-    """
-    try:
-        field = reader.schema[fieldname]
-    except KeyError:
-        return None
-    if not field.format or not field.format.supports("positions"):
-        return None
-    try:
-        terms = [field.to_bytes(word) for word in words]
-    except ValueError:
-        return set()
-    if any((fieldname, term) not in reader for term in terms):
-        return set()
-    found: set[int] | None = None
-    for term in dict.fromkeys(terms):
-        ids = term_ids(reader, fieldname, term.decode("utf-8"))
-        found = ids if found is None else found & ids
-        if not found:
-            return set()
-    candidates = sorted(found)
-    positions = {
-        term: _positions(reader, fieldname, term, candidates, field.format)
-        for term in dict.fromkeys(terms)
-    }
-    first, later = terms[0], list(enumerate(terms[1:], start=1))
-    return {
-        docnum
-        for docnum in candidates
-        if any(
-            all(start + offset in positions[term][docnum] for offset, term in later)
-            for start in positions[first][docnum]
-        )
-    }
-
-
-def _positions(reader, fieldname, term, candidates: list[int], field_format) -> dict:
-    """Return {document: set of positions} of ``term`` for the sorted ``candidates``."""
-    wanted = set(candidates)
-    matcher = reader.postings(fieldname, term)
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child  # deleted documents are not candidates
-    decode = field_format.decode_positions
-    found: dict[int, set[int]] = {}
-    if not hasattr(matcher, "_read_values"):  # postings inlined in the term info
-        while matcher.is_active():
-            if matcher.id() in wanted:
-                found[matcher.id()] = set(matcher.value_as("positions"))
-            matcher.next()
-        return found
-    # Block by block (the codecs' block reader, see _leaf_ids): a block whose id range
-    # holds no candidate is skipped without reading its ids or values.
-    previous_max = -1
-    while matcher.is_active():
-        next_candidate = bisect_right(candidates, previous_max)
-        if next_candidate < len(candidates) and candidates[next_candidate] <= matcher._maxid:
-            if matcher._ids is None:
-                matcher._read_ids()
-            hits = [index for index, docnum in enumerate(matcher._ids) if docnum in wanted]
-            if hits:
-                if matcher._values is None:
-                    matcher._read_values()
-                for index in hits:
-                    found[matcher._ids[index]] = set(decode(matcher._values[index]))
-        previous_max = matcher._maxid
-        matcher._next_block()
-    return found
-
-
 def doc_ids(searcher, q) -> set[int]:
     """Return the document numbers of one segment's ``searcher`` that ``q`` matches."""
     if isinstance(q, wq.Term):
@@ -143,10 +66,6 @@ def doc_ids(searcher, q) -> set[int]:
         return found or set()
     if isinstance(q, wq.AndMaybe):
         return doc_ids(searcher, q.a)
-    if isinstance(q, wq.Phrase) and q.slop == 1:
-        found = phrase_ids(searcher.reader(), q.fieldname, q.words)
-        if found is not None:
-            return found
     # Phrases, fuzzy terms, prefixes: Whoosh's own walk.
     return set(q.docs(searcher))
 
