@@ -111,7 +111,6 @@ def test_skipping_lands_where_whoosh3_lands():
             for _ in range(30):
                 their_matcher = their_reader.postings(field, btext)
                 our_matcher = our_reader.postings(field, btext)
-                path = []
                 while their_matcher.is_active():
                     target = their_matcher.id() + rng.choice((0, 1, 2, 50, 300, 700))
                     try:
@@ -123,7 +122,6 @@ def test_skipping_lands_where_whoosh3_lands():
                     if not their_matcher.is_active():
                         break
                     assert our_matcher.id() == their_matcher.id()
-                    path.append(our_matcher.id())
                     their_matcher.next()
                     our_matcher.next()
                 assert not our_matcher.is_active()
