@@ -17,6 +17,7 @@ from tradeportal.search.analysis import (
     strip_negations_fr,
     with_joined_compounds,
 )
+from tradeportal.search.highlight import _matches
 from tradeportal.search.query import (
     Unit,
     build_query,
@@ -175,3 +176,40 @@ def test_any_input_normalises_and_builds_a_query_or_none(raw):
     assert not any(ord(char) < 32 for char in text)
     build_query(split_units(text))  # never raises
     build_query(split_units(text), fuzzy=True)
+
+
+def _spans_in_context(text: str, language: str) -> list[tuple[int, int, str]]:
+    """Every term of ``text`` with its place, the analyzer run over the whole text."""
+    analyzer = english_analyzer() if language == "en" else french_analyzer()
+    return [
+        (token.startchar, token.endchar, token.text)
+        for token in analyzer(text, chars=True, mode="query")
+    ]
+
+
+def _marked_spans(text: str, language: str) -> list[tuple[int, int, str]]:
+    """What highlighting finds when every term of the text is searched."""
+    terms = {term for _, _, term in _spans_in_context(text, language)}
+    return [(start, end, text[start:end]) for start, end in _matches(text, terms, language)]
+
+
+def test_highlighting_word_by_word_finds_what_the_analyzer_finds_in_context():
+    # Highlighting analyses each word once per process instead of whole texts.
+    texts = [
+        (text, language)
+        for pair in hs2022().values()
+        for text, language in zip(pair, ("en", "fr"), strict=True)
+        if text
+    ]
+    assert len(texts) > 8000
+    for text, language in texts:
+        expected = _spans_in_context(text, language)
+        assert [(start, end) for start, end, _ in _marked_spans(text, language)] == [
+            (start, end) for start, end, _ in expected
+        ], text
+
+
+@given(st.text(max_size=300), st.sampled_from(["en", "fr"]))
+def test_highlighting_word_by_word_agrees_on_any_text(text, language):
+    expected = [(start, end) for start, end, _ in _spans_in_context(text, language)]
+    assert [(start, end) for start, end, _ in _marked_spans(text, language)] == expected

@@ -10,7 +10,12 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.matching import ReadTooFar
 from whoosh.scoring import BM25F
 
-from tradeportal.search.codec import INDEX_CODEC, ArrayCodec, ArrayLeafMatcher
+from tradeportal.search.codec import (
+    INDEX_CODEC,
+    ArrayCodec,
+    ArrayLeafMatcher,
+    ArrayPostingsWriter,
+)
 
 WORDS = ["coffee", "tea", "roasted", "green", "beans", "sugar", "cane", "fish", "frozen"]
 
@@ -174,3 +179,25 @@ def test_a_merge_rewrites_old_segments_with_this_codec():
         assert reader.doc_count() == 1200
         assert isinstance(reader.postings("body", b"tea"), ArrayLeafMatcher)
         assert len(_postings(reader, "body", b"tea")) > 500
+
+
+class _FirstVersionWriter(ArrayPostingsWriter):
+    ids_as_deltas = True
+
+
+class _FirstVersionCodec(ArrayCodec):
+    postings_writer_class = _FirstVersionWriter
+
+
+def test_posting_lists_of_the_first_version_read_the_same():
+    # Indexes built before ids were stored whole (ids as deltas) are read until rebuilt.
+    first, now = _index(_FirstVersionCodec()), _index(ArrayCodec())
+    with first.reader() as old_reader, now.reader() as reader:
+        old_segment = next(iter(old_reader.leaf_readers()))[0]
+        segment = next(iter(reader.leaf_readers()))[0]
+        matcher = old_segment.postings("body", b"coffee")
+        assert isinstance(matcher, ArrayLeafMatcher) and matcher._deltas
+        assert not segment.postings("body", b"coffee")._deltas
+        for fieldname, btext in segment.all_terms():
+            assert _postings(old_segment, fieldname, btext) == _postings(segment, fieldname, btext)
+            assert _blocks(old_segment, fieldname, btext) == _blocks(segment, fieldname, btext)

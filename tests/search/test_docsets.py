@@ -92,9 +92,11 @@ def test_pruning_and_set_facets_agree_with_whoosh_scoring_everything(shared_clie
         borrowed.searcher.search_with_collector(q, truth)
         full = truth.results()
         pruned, matched = _run(borrowed, q, params)
-        assert [(hit["key"], hit.score) for hit in pruned[:10]] == [
-            (hit["key"], hit.score) for hit in full[:10]
-        ]
+        assert [hit["key"] for hit in pruned[:10]] == [hit["key"] for hit in full[:10]]
+        # Scores may be added in another order (found_scoring.py): the last bits may differ.
+        assert [hit.score for hit in pruned[:10]] == pytest.approx(
+            [hit.score for hit in full[:10]], rel=1e-12
+        )
         # (Whoosh's top-N collector undercounts its total: count every match.)
         assert len(matched) == len(borrowed.searcher.search(q, filter=allowed, limit=None)) > 0
         expected = _whoosh_facet_counts(borrowed.searcher, q, allowed)

@@ -24,7 +24,7 @@ from whoosh.lang import stopwords_for_language
 from whoosh.support.charset import accent_map
 
 # Whoosh's default token pattern: keeps "0901.21" and "g/m2" pieces as words.
-_WORD_PATTERN = r"\w+(\.?\w+)*"
+WORD_PATTERN = r"\w+(\.?\w+)*"
 
 
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
@@ -49,7 +49,7 @@ FRENCH_STOP_WORDS = frozenset(
 def english_analyzer():
     """Tokenize, lower-case, fold accents, drop English stop words, stem (Porter)."""
     return (
-        RegexTokenizer(_WORD_PATTERN)
+        RegexTokenizer(WORD_PATTERN)
         | LowercaseFilter()
         | CharsetFilter(accent_map)
         | StopFilter(stoplist=ENGLISH_STOP_WORDS, lang=None)
@@ -66,7 +66,7 @@ def french_analyzer():
     to the masculine ending first.
     """
     return (
-        RegexTokenizer(_WORD_PATTERN)
+        RegexTokenizer(WORD_PATTERN)
         | LowercaseFilter()
         | CharsetFilter(accent_map)
         | SubstitutionFilter(r"ee(s?)$", r"e\1")
@@ -78,7 +78,7 @@ def french_analyzer():
 @cache
 def plain_analyzer():
     """Tokenize, lower-case and fold only: the words as written, for typos and autocomplete."""
-    return RegexTokenizer(_WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
+    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
 
 
 def analyze(analyzer, text: str) -> list[str]:

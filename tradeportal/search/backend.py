@@ -93,15 +93,27 @@ class RankedBM25F(BM25F):
                 scorer.dfl = lengths
         return scorer
 
-    def final(self, searcher, docnum, score):
-        # Collectors call final() with the top searcher and sorting with each segment's.
+    def _document_weights(self, searcher):
         reader = searcher.reader()
         found = self._weights.get(id(reader))
         if found is None:
             weights = numeric_column(reader, "weight") or reader.column_reader("weight")
             found = self._weights[id(reader)] = (reader, weights)
-        value = found[1][docnum]
+        return found[1]
+
+    def final(self, searcher, docnum, score):
+        # Collectors call final() with the top searcher and sorting with each segment's.
+        value = self._document_weights(searcher)[docnum]
         return score * (value if value > 0 else WEIGHT_SCALE) / WEIGHT_SCALE
+
+    def final_scores(self, searcher, docnums, scores) -> list[float]:
+        """``final()`` of many documents at once (one Python call per search, not per
+        document: it counted when thousands are scored)."""
+        weights = self._document_weights(searcher)
+        return [
+            score * (value if value > 0 else WEIGHT_SCALE) / WEIGHT_SCALE
+            for value, score in zip(map(weights.__getitem__, docnums), scores, strict=True)
+        ]
 
 
 @dataclass

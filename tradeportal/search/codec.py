@@ -10,7 +10,8 @@ This codec writes, per block:
 
     header   struct: postings, last id, max weight, how the weights and values are kept,
              min and max field length (the same statistics whoosh3 keeps)
-    ids      deltas as little-endian uint32, decoded with array and accumulate
+    ids      document numbers as little-endian uint32, read into an array as they are
+             (deltas would save nothing uncompressed, and cost a Python sum per id)
     weights  nothing (all 1), one float32 (all equal) or one per posting
     values   whoosh3's values (positions), pickled and compressed, read only when a
              phrase needs them
@@ -34,7 +35,9 @@ from whoosh.matching import ReadTooFar
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-_MAGIC = b"TPB1"
+_MAGIC = b"TPB2"
+# Posting lists of the first version ("array-1") held id deltas; they stay readable.
+_DELTAS_MAGIC = b"TPB1"
 # postings, last id, max weight (a double, as whoosh3 keeps it: a rounded one could skip a
 # block that holds a better document), weights kind, values compression, min and max
 # length bytes.
@@ -62,13 +65,18 @@ def _from_little_endian(typecode: str, data) -> array:
 class ArrayPostingsWriter(W3PostingsWriter):
     """whoosh3's postings writer, writing blocks as arrays (see the module docstring)."""
 
+    # The first version of this codec wrote id deltas: still read, and written only by
+    # the test that reads them.
+    ids_as_deltas = False
+
     def _write_block(self, last=False):
         if not self._blockcount:
-            self._postfile.write(_MAGIC)
+            self._postfile.write(_DELTAS_MAGIC if self.ids_as_deltas else _MAGIC)
         self._terminfo.add_block(self)
         ids, weights = self._ids, self._weights
-        deltas = array("I", [ids[0]])
-        deltas.extend(later - earlier for earlier, later in pairwise(ids))
+        id_array = array("I", ids)
+        if self.ids_as_deltas:
+            id_array[1:] = array("I", (later - earlier for earlier, later in pairwise(ids)))
         if all(weight == 1.0 for weight in weights):
             weights_kind, weight_bytes = _ALL_ONE, b""
         elif all(weight == weights[0] for weight in weights):
@@ -91,7 +99,7 @@ class ArrayPostingsWriter(W3PostingsWriter):
         )
         length = len(header) + 4 * len(ids) + len(weight_bytes) + len(value_bytes)
         self._postfile.write_int(-length if last else length)
-        for part in (header, _little_endian(deltas), weight_bytes, value_bytes):
+        for part in (header, _little_endian(id_array), weight_bytes, value_bytes):
             self._postfile.write(part)
         self._blockcount += 1
         self._new_block()
@@ -104,8 +112,9 @@ class ArrayLeafMatcher(W3LeafMatcher):
         postfile = self._postfile
         postfile.seek(self._startoffset)
         magic = postfile.read(4)
-        if magic != _MAGIC:
+        if magic not in (_MAGIC, _DELTAS_MAGIC):
             raise ValueError(f"not a posting list of this codec: {magic!r}")
+        self._deltas = magic == _DELTAS_MAGIC
         self._baseoffset = postfile.tell()
 
     def _goto(self, position):
@@ -138,8 +147,8 @@ class ArrayLeafMatcher(W3LeafMatcher):
         )
 
     def _read_ids(self):
-        deltas = self._postfile.get(self._dataoffset, 4 * self._blocklength)
-        self._ids = tuple(accumulate(_from_little_endian("I", deltas)))
+        ids = _from_little_endian("I", self._postfile.get(self._dataoffset, 4 * self._blocklength))
+        self._ids = tuple(accumulate(ids)) if self._deltas else ids
 
     def _read_weights(self):
         count, kind = self._blocklength, self._weights_kind
@@ -179,10 +188,12 @@ class ArrayLeafMatcher(W3LeafMatcher):
 class ArrayCodec(W3Codec):
     """whoosh3, with posting blocks written and read as arrays (term vectors unchanged)."""
 
+    postings_writer_class = ArrayPostingsWriter
+
     def postings_writer(self, dbfile, byteids=False):
         if byteids:  # term vectors: read back by whoosh3's own per-document reader
             return super().postings_writer(dbfile, byteids=True)
-        return ArrayPostingsWriter(
+        return self.postings_writer_class(
             dbfile,
             blocklimit=self._blocklimit,
             byteids=False,
@@ -200,4 +211,4 @@ class ArrayCodec(W3Codec):
 INDEX_CODEC = ArrayCodec()
 # Recorded with each index built: an index built with another codec still works (each
 # segment names its own) but is rebuilt by ``flask search rebuild --if-stale``.
-CODEC_NAME = "array-1"
+CODEC_NAME = "array-2"

@@ -71,6 +71,22 @@ def field_lengths(segment, fieldname: str, default: int = 1):
     raw = _numbers(perdoc.column_reader(lengths_name, LENGTHS_COLUMN), segment.doc_count_all())
     if raw is None:
         return None
-    table = (None, *_LENGTHS[1:])
-    codes = raw.tobytes()
-    return lambda docnum: table[codes[docnum]]
+    return FieldLengths(raw.tobytes())
+
+
+class FieldLengths:
+    """docnum -> a field's length in one segment, from the lengths' byte codes.
+
+    ``codes`` and ``LENGTH_OF_CODE`` are public so that a caller scoring many documents
+    can key its work on the byte (at most 256 lengths) instead of the document.
+    """
+
+    def __init__(self, codes: bytes):
+        self.codes = codes
+
+    def __call__(self, docnum: int) -> int | None:
+        return LENGTH_OF_CODE[self.codes[docnum]]
+
+
+# A length's byte code -> the length; 0 is a document without the field.
+LENGTH_OF_CODE = (None, *_LENGTHS[1:])

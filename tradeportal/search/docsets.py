@@ -115,16 +115,16 @@ class FoundDocuments(_Wrapping):
         self._found: dict[int, tuple[object, list[int]]] = {}
 
     def ids(self, searcher) -> set[int]:
-        return set(self._sorted_ids(searcher))
+        return set(self.sorted_ids(searcher))
 
-    def _sorted_ids(self, searcher) -> list[int]:
+    def sorted_ids(self, searcher) -> list[int]:
         reader = searcher.reader()
         if id(reader) not in self._found:
             self._found[id(reader)] = (reader, sorted(doc_ids(searcher, self.child)))
         return self._found[id(reader)][1]
 
     def matcher(self, searcher, context=None):
-        ids = self._sorted_ids(searcher)
+        ids = self.sorted_ids(searcher)
         return _Unscored(ids) if ids else NullMatcher()
 
 

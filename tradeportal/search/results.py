@@ -24,6 +24,7 @@ from tradeportal.hs.codes import format_code
 from tradeportal.search.analysis import fold
 from tradeportal.search.backend import IndexStore
 from tradeportal.search.docsets import facet_documents, matching_documents
+from tradeportal.search.found_scoring import top_found
 from tradeportal.search.highlight import highlight, snippet
 from tradeportal.search.query import (
     Unit,
@@ -252,6 +253,21 @@ def _hit(found, units: list[Unit], terms: dict[str, set[str]]) -> Hit:
     )
 
 
+@dataclass(frozen=True)
+class _Found:
+    """A document scored by found_scoring, read as a Whoosh hit is."""
+
+    searcher: object
+    docnum: int
+    score: float
+
+    def fields(self) -> dict:
+        return self.searcher.stored_fields(self.docnum)
+
+    def __getitem__(self, name: str):
+        return self.fields()[name]
+
+
 class _BoundedTopCollector(collectors.TopCollector):
     """The top N by weighted score, skipping blocks of postings that cannot enter it.
 
@@ -279,10 +295,24 @@ def _run(borrowed, q, params: SearchParams):
     else:
         # By score; equal scores are ordered by the weight's tie-break. The collector
         # skips what cannot enter the top N, so it does not count: sets of documents do.
+        scored = top_found(borrowed.searcher, q, allowed, limit)
+        if scored is not None:
+            top, matched = scored
+            return [_Found(borrowed.searcher, docnum, score) for score, docnum in top], matched
         collector = collectors.FilterCollector(_BoundedTopCollector(limit=limit), allow=allowed)
         borrowed.searcher.search_with_collector(q, collector)
         results = collector.results()
     return results, matching_documents(borrowed.searcher, matching_part(q), allowed)
+
+
+def _attempts(units: list[Unit], corrected: list[Unit] | None):
+    """The queries to try, cheapest first, each built only when it is tried."""
+    yield build_query(units, every_word=True), False
+    if corrected:
+        yield build_query(corrected, every_word=True), True
+    yield build_query(units), False
+    fuzzy = build_query(units, fuzzy=True)
+    yield (wq.Or([fuzzy, build_query(corrected)]) if corrected else fuzzy), True
 
 
 def _word_results(borrowed, units: list[Unit], params: SearchParams, outcome: SearchResults):
@@ -291,14 +321,8 @@ def _word_results(borrowed, units: list[Unit], params: SearchParams, outcome: Se
     """
     corrected = correct_units(borrowed.searcher, units)
     outcome.corrected = units_text(corrected) if corrected else None
-    attempts = [(build_query(units, every_word=True), False)]
-    if corrected:
-        attempts.append((build_query(corrected, every_word=True), True))
-    attempts.append((build_query(units), False))
-    fuzzy = build_query(units, fuzzy=True)
-    attempts.append((wq.Or([fuzzy, build_query(corrected)]) if corrected else fuzzy, True))
     best, tried = None, []
-    for q, is_fuzzy in attempts:
+    for q, is_fuzzy in _attempts(units, corrected):
         if q in tried:  # one word: "every word" and "some words" are the same query
             continue
         tried.append(q)
