@@ -36,6 +36,8 @@ def _assert_same(got, expected):
 
 
 SEARCHES = [
+    "coffee",  # one word: found on the combined fields, scored on each
+    "café",
     "roasted coffee",
     "café torréfié",
     "frozen fish fillets",

@@ -8,16 +8,17 @@ Python calls per document and field: ~15 µs a document, most of a two-word sear
 
 Here the documents are found first, as sets (docsets.py), then each field term visits
 only them, in order: blocks of postings holding none of them are skipped on their header
-(codec.ArrayLeafMatcher), and a block is searched by bisection, or by a set intersection
-when many of them fall in it. A document holding the term is scored by Whoosh's own
+(codec.ArrayLeafMatcher), and a block is searched by bisection, or read through when many
+of them fall in it. A document holding the term is scored by Whoosh's own
 scorer (BM25F with the field's parameters) and the weighting's ``final`` step; scores
 add up as Whoosh adds them, perhaps in another order (a difference in the last bits:
 tests/search/test_found_scoring.py compares both on every query shape).
 
-Queries made of terms, boosts, Or and And are scored here: "every word"
-(query.found_then_scored) and "some words" (build_query). Phrases, fuzzy terms and code
-prefixes go to Whoosh. So do searches finding more than ``MAX_FOUND`` documents: there
-Whoosh's collector, which skips blocks that cannot enter the top N, was faster.
+Queries made of terms, boosts, Or and And are scored here: one word (docsets.CountedOn),
+"every word" (query.found_then_scored) and "some words" (build_query). Phrases, fuzzy
+terms and code prefixes go to Whoosh. So do searches finding more than ``MAX_FOUND``
+documents, which score every one of them here, while Whoosh's collector skips blocks of
+postings that cannot enter the top N.
 """
 
 import heapq
@@ -32,13 +33,13 @@ from whoosh.scoring import WeightLengthScorer
 from tradeportal.search.backend import RankedBM25F
 from tradeportal.search.codec import ArrayLeafMatcher
 from tradeportal.search.column_arrays import LENGTH_OF_CODE, FieldLengths
-from tradeportal.search.docsets import Boosted, FoundDocuments, doc_ids
+from tradeportal.search.docsets import Boosted, CountedOn, FoundDocuments, doc_ids
 
-# Documents found (in force, through the filters) above which Whoosh scores instead:
-# around 20,000 both took ~30 ms on the bench's two-word searches (measured).
-MAX_FOUND = 20_000
-# A block holding at least 1/DENSE as many documents to score as postings is searched
-# by a set intersection (C speed per posting) rather than a bisection per document.
+# Documents found (in force, through the filters) above which Whoosh scores instead. The
+# bench's largest searches found ~35,000 documents: 30 ms here, 43-65 ms in Whoosh.
+MAX_FOUND = 40_000
+# A block holding at least 1/DENSE as many documents to score as postings is read
+# posting by posting (one dict lookup each) rather than bisected for each document.
 DENSE = 8
 
 
@@ -61,6 +62,8 @@ def _scored_part(q):
         return q.a, q.b
     if type(q) is wq.Or and expressible(q):
         return q, q
+    if isinstance(q, CountedOn) and expressible(q.child):
+        return q.found, q.child
     return None
 
 
@@ -69,10 +72,6 @@ class _Documents:
 
     def __init__(self, numbers: list[int]):
         self.numbers = numbers
-
-    @cached_property
-    def members(self) -> set[int]:
-        return set(self.numbers)
 
     @cached_property
     def index(self) -> dict[int, int]:
@@ -131,8 +130,17 @@ def _add_term_score(segment, fieldname, text, documents, scores, boost) -> None:
 
 def _add_block_scores(matcher, documents: _Documents, scores: list[float], boost: float):
     """What ``matcher.scorer.score(matcher)`` answers for each document holding the
-    term, read block by block instead of posting by posting."""
-    term_score = _term_score(matcher.scorer, boost)
+    term, read block by block instead of posting by posting.
+
+    A term's score depends only on the posting's weight and the field's length, stored
+    as one of 256 byte codes: each pair is scored once and then looked up.
+    """
+    score, lengths = matcher.scorer._score, matcher.scorer.dfl
+    if isinstance(lengths, FieldLengths):
+        length_key, length_of = lengths.codes.__getitem__, LENGTH_OF_CODE.__getitem__
+    else:  # keyed on the document: nothing is shared, the answers are the same
+        length_key, length_of = int, lengths
+    known: dict[tuple[float, int], float] = {}
     numbers = documents.numbers
     start, count = 0, len(numbers)
     while start < count and matcher.is_active():
@@ -145,41 +153,32 @@ def _add_block_scores(matcher, documents: _Documents, scores: list[float], boost
             if matcher._weights is None:
                 matcher._read_weights()
             ids, weights = matcher._ids, matcher._weights
-            if (end - start) * DENSE < len(ids):
-                position = 0
-                for index in range(start, end):
-                    docnum = numbers[index]
-                    position = bisect_left(ids, docnum, position)
-                    if ids[position] == docnum:  # the block's last id is >= docnum
-                        scores[index] += term_score(weights[position], docnum)
-            else:
-                index = documents.index
-                for docnum in documents.members.intersection(ids):
-                    position = bisect_left(ids, docnum)
-                    scores[index[docnum]] += term_score(weights[position], docnum)
+            for index, position in _in_block(documents, start, end, ids):
+                key = (weights[position], length_key(numbers[index]))
+                found = known.get(key)
+                if found is None:
+                    found = known[key] = boost * score(key[0], length_of(key[1]))
+                scores[index] += found
             start = end
         matcher._next_block()
 
 
-def _term_score(scorer, boost: float):
-    """Return f(weight, docnum) -> ``boost`` times the scorer's score.
-
-    A term's score depends only on the posting's weight and the field's length, which is
-    stored as one of 256 byte codes: scores are computed once per pair and looked up.
-    """
-    score, length = scorer._score, scorer.dfl
-    if not isinstance(length, FieldLengths):
-        return lambda weight, docnum: boost * score(weight, length(docnum))
-    codes, known = length.codes, {}
-
-    def term_score(weight, docnum):
-        key = (weight, codes[docnum])
-        found = known.get(key)
-        if found is None:
-            found = known[key] = boost * score(weight, LENGTH_OF_CODE[key[1]])
-        return found
-
-    return term_score
+def _in_block(documents: _Documents, start: int, end: int, ids) -> list[tuple[int, int]]:
+    """(index in documents, position in the block) of documents start..end-1 in ``ids``."""
+    numbers = documents.numbers
+    if (end - start) * DENSE < len(ids):  # a few documents: bisect the block for each
+        pairs, position = [], 0
+        for index in range(start, end):
+            position = bisect_left(ids, numbers[index], position)
+            if ids[position] == numbers[index]:  # the block's last id is >= the number
+                pairs.append((index, position))
+        return pairs
+    index_of = documents.index.get  # many: look each posting up
+    return [
+        (index, position)
+        for position, docnum in enumerate(ids)
+        if (index := index_of(docnum)) is not None
+    ]
 
 
 def top_found(searcher, q, allowed: set[int], limit: int):
