@@ -47,6 +47,7 @@ SEARCHES = [
     "cotton shirts",
     "live animals",
     "coffee xylophone",  # every word: nothing; some words: coffee
+    "roasted 0901",  # a code among the words: the codes field, scored by weight only
 ]
 
 
