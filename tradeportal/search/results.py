@@ -293,8 +293,10 @@ def _run(borrowed, q, params: SearchParams):
             q, filter=allowed, limit=limit, sortedby=_code_order(borrowed)
         )
     else:
-        # By score; equal scores are ordered by the weight's tie-break. The collector
-        # skips what cannot enter the top N, so it does not count: sets of documents do.
+        # By score; equal scores are ordered by the weight's tie-break. Searches of words
+        # are scored term by term (found_scoring.py), counting what they found; the rest
+        # by Whoosh's collector, which skips what cannot enter the top N, so it does not
+        # count: sets of documents do.
         scored = top_found(borrowed.searcher, q, allowed, limit)
         if scored is not None:
             top, matched = scored
