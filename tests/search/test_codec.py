@@ -15,6 +15,7 @@ from tradeportal.search.codec import (
     ArrayCodec,
     ArrayLeafMatcher,
     ArrayPostingsWriter,
+    read_postings,
 )
 
 WORDS = ["coffee", "tea", "roasted", "green", "beans", "sugar", "cane", "fish", "frozen"]
@@ -30,8 +31,9 @@ def _documents(rng: random.Random, count: int):
             # Each word at most once: blocks whose weights are all 1.
             "tags": " ".join(rng.sample(WORDS, rng.randint(0, 3))),
             "size": rng.randrange(1000),
-            # Rare words: postings inlined in the term info, and blocks of one posting.
-            "title": f"item{number % 97} " + ("unique" if number == 5 else ""),
+            # Rare words: blocks of one posting; each item twice: blocks whose weights
+            # are all 2.
+            "title": f"item{number % 97} item{number % 97} " + ("unique" if number == 5 else ""),
         }
 
 
@@ -104,6 +106,38 @@ def test_every_posting_and_block_statistic_is_whoosh3s():
     with ours.reader() as reader:
         segment = next(iter(reader.leaf_readers()))[0]
         assert isinstance(segment.postings("body", b"coffee"), ArrayLeafMatcher)
+
+
+def test_a_whole_posting_list_read_at_once_is_what_the_matcher_walks():
+    # Every term of every segment: lists of one posting or many blocks, blocks of
+    # weights all 1, all equal or each their own.
+    ix = _index(ArrayCodec(), delete=["0-3", "1-17"])
+    compared = 0
+    with ix.reader() as reader:
+        for segment, _ in reader.leaf_readers():
+            for fieldname, btext in segment.all_terms():
+                # The matcher leaves deleted documents out; read_postings leaves it to
+                # the caller (a set difference, not a test per posting).
+                expected = [(docnum, weight) for docnum, weight, _ in
+                            _postings(segment, fieldname, btext)]  # fmt: skip
+                deleted = segment.deleted_docs_set
+                postings = read_postings(segment, fieldname, btext, weights=True)
+                got = [(d, w) for d, w in zip(postings.ids, postings.weights, strict=True)]
+                assert [item for item in got if item[0] not in deleted] == expected
+                assert list(read_postings(segment, fieldname, btext, weights=False).ids) == [
+                    docnum for docnum, _ in got
+                ]
+                assert read_postings(segment, fieldname, btext, weights=False).weights is None
+                compared += len(got)
+            assert not read_postings(segment, "body", b"absent", weights=True).ids
+            assert not read_postings(segment, "nofield", b"coffee", weights=True).ids
+    assert compared > 20_000
+
+
+def test_posting_lists_of_other_codecs_are_left_to_their_matchers():
+    for codec in (W3Codec(), _FirstVersionCodec()):
+        with _index(codec, batches=1).reader() as reader:
+            assert read_postings(reader, "body", b"coffee", weights=True) is None
 
 
 def test_skipping_lands_where_whoosh3_lands():

@@ -84,14 +84,17 @@ class RankedBM25F(BM25F):
     def scorer(self, searcher, fieldname, text, qf=1):
         scorer = super().scorer(searcher, fieldname, text, qf=qf)
         if isinstance(scorer, BM25FScorer):
-            reader = searcher.reader()
-            key = (id(reader), fieldname)
-            if key not in self._lengths:
-                self._lengths[key] = (reader, field_lengths(reader, fieldname, default=1))
-            lengths = self._lengths[key][1]
+            lengths = self.field_lengths(searcher.reader(), fieldname)
             if lengths is not None:
                 scorer.dfl = lengths
         return scorer
+
+    def field_lengths(self, reader, fieldname: str):
+        """column_arrays.field_lengths of one segment reader, read once."""
+        key = (id(reader), fieldname)
+        if key not in self._lengths:
+            self._lengths[key] = (reader, field_lengths(reader, fieldname, default=1))
+        return self._lengths[key][1]
 
     def _document_weights(self, searcher):
         reader = searcher.reader()

@@ -11,6 +11,8 @@ from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
 
+from tradeportal.search.codec import read_postings
+
 
 def term_ids(reader, fieldname: str, text: str) -> set[int]:
     """Return the (segment) document numbers holding a term, deletions left out."""
@@ -18,6 +20,10 @@ def term_ids(reader, fieldname: str, text: str) -> set[int]:
         btext = reader.schema[fieldname].to_bytes(text)
     except (KeyError, ValueError):
         return set()
+    postings = read_postings(reader, fieldname, btext, weights=False)
+    if postings is not None:
+        deleted = reader.deleted_docs_set
+        return set(postings.ids) - deleted if deleted else set(postings.ids)
     if (fieldname, btext) not in reader:
         return set()
     matcher = reader.postings(fieldname, btext)

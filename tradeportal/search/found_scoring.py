@@ -6,13 +6,13 @@ scores that through a tree of matchers built for each segment and walked with se
 Python calls per document and field: ~15 µs a document, most of a two-word search at
 100,000 documents (measured).
 
-Here the documents are found first, as sets (docsets.py), then each field term visits
-only them, in order: blocks of postings holding none of them are skipped on their header
-(codec.ArrayLeafMatcher), and a block is searched by bisection, or read through when many
-of them fall in it. A document holding the term is scored by Whoosh's own
-scorer (BM25F with the field's parameters) and the weighting's ``final`` step; scores
-add up as Whoosh adds them, perhaps in another order (a difference in the last bits:
-tests/search/test_found_scoring.py compares both on every query shape).
+Here the documents are found first, as sets (docsets.py), then each field term's posting
+list is read whole, in one pass over its bytes (codec.read_postings), and looked up for
+those documents only. A document holding the term is scored by Whoosh's own scorer
+(BM25F with the field's parameters), once per (weight, field length) and search, and the
+weighting's ``final`` step; scores add up as Whoosh adds them, perhaps in another order
+(a difference in the last bits: tests/search/test_found_scoring.py compares both on
+every query shape). Postings of another codec are read through Whoosh's matcher.
 
 Queries made of terms, boosts, Or and And are scored here: one word (docsets.CountedOn),
 "every word" (query.found_then_scored) and "some words" (build_query). Phrases, fuzzy
@@ -23,23 +23,22 @@ postings that cannot enter the top N.
 
 import heapq
 import operator
-from bisect import bisect_left, bisect_right
-from functools import cached_property
+from bisect import bisect_left
 
 from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import WeightLengthScorer
 
 from tradeportal.search.backend import RankedBM25F
-from tradeportal.search.codec import ArrayLeafMatcher
-from tradeportal.search.column_arrays import LENGTH_OF_CODE, FieldLengths
+from tradeportal.search.codec import read_postings
+from tradeportal.search.column_arrays import LENGTH_OF_CODE, FieldLengths, field_lengths
 from tradeportal.search.docsets import Boosted, CountedOn, FoundDocuments, doc_ids
 
 # Documents found (in force, through the filters) above which Whoosh scores instead. The
 # bench's largest searches found ~35,000 documents: 30 ms here, 43-65 ms in Whoosh.
 MAX_FOUND = 40_000
-# A block holding at least 1/DENSE as many documents to score as postings is read
-# posting by posting (one dict lookup each) rather than bisected for each document.
+# A posting list of more than DENSE postings per document to score is bisected for each
+# document; a shorter one is read into a dict (at C speed) and looked up for each.
 DENSE = 8
 
 
@@ -67,32 +66,41 @@ def _scored_part(q):
     return None
 
 
-class _Documents:
-    """The documents of one segment to score: sorted numbers, and where each one is."""
+class _Search:
+    """What one search's scoring shares across segments.
 
-    def __init__(self, numbers: list[int]):
-        self.numbers = numbers
+    A field term's BM25F score depends only on the posting's weight and the document's
+    field length (stored as one of 256 byte codes), with the idf and average length of
+    the whole index: each (weight, length code) is scored once per term and search, for
+    every segment.
+    """
 
-    @cached_property
-    def index(self) -> dict[int, int]:
-        return dict(zip(self.numbers, range(len(self.numbers)), strict=True))
+    def __init__(self, searcher):
+        self.weighting = searcher.weighting
+        self.known: dict[tuple[str, str], tuple] = {}  # field term -> (score, its answers)
+
+    def lengths(self, reader, fieldname: str):
+        if isinstance(self.weighting, RankedBM25F):  # kept with the searcher
+            return self.weighting.field_lengths(reader, fieldname)
+        return field_lengths(reader, fieldname, default=1)
 
 
-def _add_score(segment, q, documents: _Documents, scores: list[float], boost: float) -> None:
-    """Add ``boost`` times ``q``'s score of each document to ``scores`` (same order)."""
+def _add_score(search, segment, q, numbers: list[int], scores: list[float], boost) -> None:
+    """Add ``boost`` times ``q``'s score of each document (sorted ``numbers`` of one
+    segment) to ``scores`` (same order)."""
     boost *= q.boost
     if isinstance(q, wq.Term):
-        _add_term_score(segment, q.fieldname, q.text, documents, scores, boost)
+        _add_term_score(search, segment, q.fieldname, q.text, numbers, scores, boost)
     elif isinstance(q, Boosted):
-        _add_score(segment, q.child, documents, scores, boost)
+        _add_score(search, segment, q.child, numbers, scores, boost)
     elif isinstance(q, wq.Or):
         for sub in q.subqueries:
-            _add_score(segment, sub, documents, scores, boost)
+            _add_score(search, segment, sub, numbers, scores, boost)
     else:  # And: the sum of its parts, for the documents that have every part
         parts = []
         for sub in q.subqueries:
-            part = [0.0] * len(documents.numbers)
-            _add_score(segment, sub, documents, part, 1.0)
+            part = [0.0] * len(numbers)
+            _add_score(search, segment, sub, numbers, part, 1.0)
             parts.append(part)
         for index, values in enumerate(zip(*parts, strict=True)):
             # A part found scores above 0: BM25 of a term present is positive.
@@ -100,24 +108,69 @@ def _add_score(segment, q, documents: _Documents, scores: list[float], boost: fl
                 scores[index] += boost * sum(values)
 
 
-def _add_term_score(segment, fieldname, text, documents, scores, boost) -> None:
+def _add_term_score(search, segment, fieldname, text, numbers, scores, boost) -> None:
     if fieldname not in segment.schema:
         return
     try:
         btext = segment.schema[fieldname].to_bytes(text)
     except ValueError:
         return
+    reader = segment.reader()
+    postings = read_postings(reader, fieldname, btext, weights=True)
+    if postings is not None and not postings.ids:
+        return
+    lengths = search.lengths(reader, fieldname) if postings is not None else None
+    if not isinstance(lengths, FieldLengths):
+        _add_matcher_scores(segment, fieldname, btext, numbers, scores, boost)
+        return
+    known = search.known.get((fieldname, text))
+    if known is None:
+        scorer = search.weighting.scorer(segment, fieldname, text)
+        if not isinstance(scorer, WeightLengthScorer):
+            _add_matcher_scores(segment, fieldname, btext, numbers, scores, boost)
+            return
+        known = search.known[fieldname, text] = (scorer._score, {})
+    score, answers = known
+    codes = lengths.codes
+    for index, weight in _weights_of(numbers, postings):
+        key = (weight, codes[numbers[index]])
+        found = answers.get(key)
+        if found is None:
+            found = answers[key] = score(weight, LENGTH_OF_CODE[key[1]])
+        scores[index] += boost * found
+
+
+def _weights_of(numbers: list[int], postings) -> list[tuple[int, float]]:
+    """(index in numbers, weight) of each document holding the term."""
+    ids, weights = postings
+    if len(numbers) * DENSE < len(ids):  # a few documents: bisect the list for each
+        pairs, position, end = [], 0, len(ids)
+        for index, docnum in enumerate(numbers):
+            position = bisect_left(ids, docnum, position)
+            if position == end:
+                break
+            if ids[position] == docnum:
+                pairs.append((index, weights[position]))
+        return pairs
+    weight_of = dict(zip(ids, weights, strict=True)).get  # many: built at C speed
+    return [
+        (index, weight)
+        for index, docnum in enumerate(numbers)
+        if (weight := weight_of(docnum)) is not None
+    ]
+
+
+def _add_matcher_scores(segment, fieldname, btext, numbers, scores, boost) -> None:
+    """Score through Whoosh's matcher and scorer, one posting at a time: postings of
+    another codec, or a scorer that is not a function of weight and length."""
     if (fieldname, btext) not in segment.reader():
         return
     matcher = segment.postings(fieldname, btext)
     if isinstance(matcher, FilterMatcher):
         # Deleted documents are never among those found (docsets.term_ids).
         matcher = matcher.child
-    if isinstance(matcher, ArrayLeafMatcher) and isinstance(matcher.scorer, WeightLengthScorer):
-        _add_block_scores(matcher, documents, scores, boost)
-        return
     score = matcher.scorer.score
-    for index, docnum in enumerate(documents.numbers):
+    for index, docnum in enumerate(numbers):
         if not matcher.is_active():
             return
         if matcher.id() < docnum:
@@ -126,59 +179,6 @@ def _add_term_score(segment, fieldname, text, documents, scores, boost) -> None:
                 return
         if matcher.id() == docnum:
             scores[index] += boost * score(matcher)
-
-
-def _add_block_scores(matcher, documents: _Documents, scores: list[float], boost: float):
-    """What ``matcher.scorer.score(matcher)`` answers for each document holding the
-    term, read block by block instead of posting by posting.
-
-    A term's score depends only on the posting's weight and the field's length, stored
-    as one of 256 byte codes: each pair is scored once and then looked up.
-    """
-    score, lengths = matcher.scorer._score, matcher.scorer.dfl
-    if isinstance(lengths, FieldLengths):
-        length_key, length_of = lengths.codes.__getitem__, LENGTH_OF_CODE.__getitem__
-    else:  # keyed on the document: nothing is shared, the answers are the same
-        length_key, length_of = int, lengths
-    known: dict[tuple[float, int], float] = {}
-    numbers = documents.numbers
-    start, count = 0, len(numbers)
-    while start < count and matcher.is_active():
-        last = matcher.block_max_id()
-        if numbers[start] <= last:
-            # Documents start..end-1 fall in this block: the earlier ones were before it.
-            end = bisect_right(numbers, last, start)
-            if matcher._ids is None:
-                matcher._read_ids()
-            if matcher._weights is None:
-                matcher._read_weights()
-            ids, weights = matcher._ids, matcher._weights
-            for index, position in _in_block(documents, start, end, ids):
-                key = (weights[position], length_key(numbers[index]))
-                found = known.get(key)
-                if found is None:
-                    found = known[key] = boost * score(key[0], length_of(key[1]))
-                scores[index] += found
-            start = end
-        matcher._next_block()
-
-
-def _in_block(documents: _Documents, start: int, end: int, ids) -> list[tuple[int, int]]:
-    """(index in documents, position in the block) of documents start..end-1 in ``ids``."""
-    numbers = documents.numbers
-    if (end - start) * DENSE < len(ids):  # a few documents: bisect the block for each
-        pairs, position = [], 0
-        for index in range(start, end):
-            position = bisect_left(ids, numbers[index], position)
-            if ids[position] == numbers[index]:  # the block's last id is >= the number
-                pairs.append((index, position))
-        return pairs
-    index_of = documents.index.get  # many: look each posting up
-    return [
-        (index, position)
-        for position, docnum in enumerate(ids)
-        if (index := index_of(docnum)) is not None
-    ]
 
 
 def top_found(searcher, q, allowed: set[int], limit: int):
@@ -199,13 +199,14 @@ def top_found(searcher, q, allowed: set[int], limit: int):
         segments.append((segment, offset, numbers))
     if sum(len(numbers) for _, _, numbers in segments) > MAX_FOUND:
         return None
+    search = _Search(searcher)
     numbers: list[int] = []
     scores: list[float] = []
     for segment, offset, local in segments:
         if not local:
             continue
         local_scores = [0.0] * len(local)
-        _add_score(segment, scoring, _Documents(local), local_scores, 1.0)
+        _add_score(search, segment, scoring, local, local_scores, 1.0)
         numbers.extend(docnum + offset for docnum in local)
         scores.extend(local_scores)
     weighting = searcher.weighting
