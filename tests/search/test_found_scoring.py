@@ -12,7 +12,6 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
-from tradeportal.search import found_scoring
 from tradeportal.search.codec import INDEX_CODEC
 from tradeportal.search.docsets import FoundDocuments, boosted
 from tradeportal.search.extension import search_store
@@ -143,7 +142,7 @@ def test_blocks_dense_and_sparse_segments_of_both_codecs_and_deletions(name, eve
         assert len(set(scores)) < len(scores)
 
 
-def test_other_queries_and_too_many_documents_are_left_to_whoosh(monkeypatch):
+def test_other_queries_are_left_to_whoosh():
     ix = _index([(INDEX_CODEC, 300, [])])
     found = FoundDocuments(wq.Term("body", "tea"))
     with ix.searcher() as searcher:
@@ -157,5 +156,3 @@ def test_other_queries_and_too_many_documents_are_left_to_whoosh(monkeypatch):
         assert top_found(searcher, wq.Term("body", "tea"), everything, 10) is None
         q = wq.AndMaybe(found, _scored(["coffee"]))
         assert top_found(searcher, q, everything, 10) is not None
-        monkeypatch.setattr(found_scoring, "MAX_FOUND", 299)
-        assert top_found(searcher, q, everything, 10) is None

@@ -6,40 +6,32 @@ scores that through a tree of matchers built for each segment and walked with se
 Python calls per document and field: ~15 µs a document, most of a two-word search at
 100,000 documents (measured).
 
-Here the documents are found first, as sets (docsets.py), then each field term's posting
-list is read whole, in one pass over its bytes (codec.read_postings), and looked up for
-those documents only. A document holding the term is scored by Whoosh's own scorer
-(BM25F with the field's parameters), once per (weight, field length) and search, and the
-weighting's ``final`` step; scores add up as Whoosh adds them, perhaps in another order
-(a difference in the last bits: tests/search/test_found_scoring.py compares both on
-every query shape). Postings of another codec are read through Whoosh's matcher.
+Here the documents are found first, as sorted arrays (docsets.py), then each field
+term's posting list is read whole (codec.read_postings) and searched for those documents
+only, all with NumPy. The documents holding the term are scored at once by Whoosh's own
+BM25 formula (BM25FScorer._score, with the field's parameters) given arrays: the same
+float operations in the same order, so the same scores. Then the weighting's ``final``
+step, on arrays too. Scores add up as Whoosh adds them, perhaps in another order (a
+difference in the last bits: tests/search/test_found_scoring.py compares both on every
+query shape). Postings of another codec, and scorers of other formulas, are read through
+Whoosh's matcher, one posting at a time.
 
 Queries made of terms, boosts, Or and And are scored here: one word (docsets.CountedOn),
 "every word" (query.found_then_scored) and "some words" (build_query). Phrases, fuzzy
-terms and code prefixes go to Whoosh. So do searches finding more than ``MAX_FOUND``
-documents, which score every one of them here, while Whoosh's collector skips blocks of
-postings that cannot enter the top N.
+terms and code prefixes go to Whoosh. Every document found is scored, even the ~35,000
+of the bench's largest searches (4-9 ms; Whoosh's collector, which skips blocks of
+postings that cannot enter the top N, took 30-70 ms on them).
 """
 
-import heapq
-import operator
-from bisect import bisect_left
-
+import numpy as np
 from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
-from whoosh.scoring import WeightLengthScorer
+from whoosh.scoring import BM25FScorer
 
 from tradeportal.search.backend import RankedBM25F
 from tradeportal.search.codec import read_postings
 from tradeportal.search.column_arrays import LENGTH_OF_CODE, FieldLengths, field_lengths
-from tradeportal.search.docsets import Boosted, CountedOn, FoundDocuments, doc_ids
-
-# Documents found (in force, through the filters) above which Whoosh scores instead. The
-# bench's largest searches found ~35,000 documents: 30 ms here, 43-65 ms in Whoosh.
-MAX_FOUND = 40_000
-# A posting list of more than DENSE postings per document to score is bisected for each
-# document; a shorter one is read into a dict (at C speed) and looked up for each.
-DENSE = 8
+from tradeportal.search.docsets import Boosted, CountedOn, FoundDocuments, doc_array
 
 
 def expressible(q) -> bool:
@@ -66,18 +58,17 @@ def _scored_part(q):
     return None
 
 
-class _Search:
-    """What one search's scoring shares across segments.
+# A length's byte code -> the length (0: a document without the field, holding no term).
+_LENGTHS = np.array([0.0, *LENGTH_OF_CODE[1:]])
 
-    A field term's BM25F score depends only on the posting's weight and the document's
-    field length (stored as one of 256 byte codes), with the idf and average length of
-    the whole index: each (weight, length code) is scored once per term and search, for
-    every segment.
-    """
+
+class _Search:
+    """What one search's scoring shares across segments: a field term's scorer (its idf
+    and the field's average length are the whole index's)."""
 
     def __init__(self, searcher):
         self.weighting = searcher.weighting
-        self.known: dict[tuple[str, str], tuple] = {}  # field term -> (score, its answers)
+        self.scorers: dict[tuple[str, str], object] = {}
 
     def lengths(self, reader, fieldname: str):
         if isinstance(self.weighting, RankedBM25F):  # kept with the searcher
@@ -85,7 +76,7 @@ class _Search:
         return field_lengths(reader, fieldname, default=1)
 
 
-def _add_score(search, segment, q, numbers: list[int], scores: list[float], boost) -> None:
+def _add_score(search, segment, q, numbers: np.ndarray, scores: np.ndarray, boost) -> None:
     """Add ``boost`` times ``q``'s score of each document (sorted ``numbers`` of one
     segment) to ``scores`` (same order)."""
     boost *= q.boost
@@ -99,13 +90,12 @@ def _add_score(search, segment, q, numbers: list[int], scores: list[float], boos
     else:  # And: the sum of its parts, for the documents that have every part
         parts = []
         for sub in q.subqueries:
-            part = [0.0] * len(numbers)
+            part = np.zeros(len(numbers))
             _add_score(search, segment, sub, numbers, part, 1.0)
             parts.append(part)
-        for index, values in enumerate(zip(*parts, strict=True)):
-            # A part found scores above 0: BM25 of a term present is positive.
-            if all(values):
-                scores[index] += boost * sum(values)
+        # A part found scores above 0: BM25 of a term present is positive.
+        every = np.logical_and.reduce([part != 0 for part in parts])
+        scores[every] += boost * sum(parts)[every]
 
 
 def _add_term_score(search, segment, fieldname, text, numbers, scores, boost) -> None:
@@ -123,41 +113,23 @@ def _add_term_score(search, segment, fieldname, text, numbers, scores, boost) ->
     if not isinstance(lengths, FieldLengths):
         _add_matcher_scores(segment, fieldname, btext, numbers, scores, boost)
         return
-    known = search.known.get((fieldname, text))
-    if known is None:
-        scorer = search.weighting.scorer(segment, fieldname, text)
-        if not isinstance(scorer, WeightLengthScorer):
-            _add_matcher_scores(segment, fieldname, btext, numbers, scores, boost)
-            return
-        known = search.known[fieldname, text] = (scorer._score, {})
-    score, answers = known
-    codes = lengths.codes
-    for index, weight in _weights_of(numbers, postings):
-        key = (weight, codes[numbers[index]])
-        found = answers.get(key)
-        if found is None:
-            found = answers[key] = score(weight, LENGTH_OF_CODE[key[1]])
-        scores[index] += boost * found
-
-
-def _weights_of(numbers: list[int], postings) -> list[tuple[int, float]]:
-    """(index in numbers, weight) of each document holding the term."""
-    ids, weights = postings
-    if len(numbers) * DENSE < len(ids):  # a few documents: bisect the list for each
-        pairs, position, end = [], 0, len(ids)
-        for index, docnum in enumerate(numbers):
-            position = bisect_left(ids, docnum, position)
-            if position == end:
-                break
-            if ids[position] == docnum:
-                pairs.append((index, weights[position]))
-        return pairs
-    weight_of = dict(zip(ids, weights, strict=True)).get  # many: built at C speed
-    return [
-        (index, weight)
-        for index, docnum in enumerate(numbers)
-        if (weight := weight_of(docnum)) is not None
-    ]
+    scorer = search.scorers.get((fieldname, text))
+    if scorer is None:
+        scorer = search.scorers[fieldname, text] = search.weighting.scorer(segment, fieldname, text)
+    if type(scorer) is not BM25FScorer:  # one whose formula may not take arrays
+        _add_matcher_scores(segment, fieldname, btext, numbers, scores, boost)
+        return
+    # Where each document would be in the list, and which ones are there.
+    ids = np.frombuffer(postings.ids, dtype=np.uint32)
+    positions = np.minimum(np.searchsorted(ids, numbers), len(ids) - 1)
+    holding = np.flatnonzero(ids[positions] == numbers)
+    if not len(holding):
+        return
+    weights = np.frombuffer(postings.weights, dtype=np.float32)[positions[holding]]
+    codes = np.frombuffer(lengths.codes, dtype=np.uint8)[numbers[holding]]
+    # Whoosh's own BM25 formula, given arrays: the same float operations in the same
+    # order as for one document.
+    scores[holding] += boost * scorer._score(weights.astype(float), _LENGTHS[codes])
 
 
 def _add_matcher_scores(segment, fieldname, btext, numbers, scores, boost) -> None:
@@ -167,10 +139,10 @@ def _add_matcher_scores(segment, fieldname, btext, numbers, scores, boost) -> No
         return
     matcher = segment.postings(fieldname, btext)
     if isinstance(matcher, FilterMatcher):
-        # Deleted documents are never among those found (docsets.term_ids).
+        # Deleted documents are never among those found (docsets.term_array).
         matcher = matcher.child
     score = matcher.scorer.score
-    for index, docnum in enumerate(numbers):
+    for index, docnum in enumerate(numbers.tolist()):
         if not matcher.is_active():
             return
         if matcher.id() < docnum:
@@ -181,39 +153,55 @@ def _add_matcher_scores(segment, fieldname, btext, numbers, scores, boost) -> No
             scores[index] += boost * score(matcher)
 
 
-def top_found(searcher, q, allowed: set[int], limit: int):
+def allowed_mask(allowed: set[int], doc_count: int) -> np.ndarray:
+    """The documents a search may return, as a boolean array over document numbers
+    (from a set of them; numbers outside the index are left out)."""
+    mask = np.zeros(doc_count, dtype=bool)
+    numbers = np.fromiter(allowed, dtype=np.int64, count=len(allowed))
+    mask[numbers[(numbers >= 0) & (numbers < doc_count)]] = True
+    return mask
+
+
+def top_found(searcher, q, allowed, limit: int):
     """Return the best ``limit`` documents of ``q`` in ``allowed`` as (score, document
     number), best first (equal scores: the lower number first, as Whoosh orders them),
-    and the set of every document found; None when ``q`` is not scored here."""
+    and the set of every document found; None when ``q`` is not scored here.
+
+    ``allowed``: a set of document numbers, or its ``allowed_mask`` (results.py keeps
+    one per searcher and filters).
+    """
     parts = _scored_part(q)
     if parts is None:
         return None
     finding, scoring = parts
-    segments = []
+    if not isinstance(allowed, np.ndarray):
+        allowed = allowed_mask(allowed, searcher.doc_count_all())
+    search = _Search(searcher)
+    numbers, scores = [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
     for segment, offset in searcher.leaf_searchers():
         if isinstance(finding, FoundDocuments):
             found = finding.sorted_ids(segment)
         else:
-            found = sorted(doc_ids(segment, finding))
-        numbers = [docnum for docnum in found if docnum + offset in allowed]
-        segments.append((segment, offset, numbers))
-    if sum(len(numbers) for _, _, numbers in segments) > MAX_FOUND:
-        return None
-    search = _Search(searcher)
-    numbers: list[int] = []
-    scores: list[float] = []
-    for segment, offset, local in segments:
-        if not local:
+            found = doc_array(segment, finding)
+        local = found[allowed[found.astype(np.int64) + offset]]
+        if not len(local):
             continue
-        local_scores = [0.0] * len(local)
+        local_scores = np.zeros(len(local))
         _add_score(search, segment, scoring, local, local_scores, 1.0)
-        numbers.extend(docnum + offset for docnum in local)
-        scores.extend(local_scores)
+        numbers.append(local.astype(np.int64) + offset)
+        scores.append(local_scores)
+    found, scored = np.concatenate(numbers), np.concatenate(scores)
     weighting = searcher.weighting
     if isinstance(weighting, RankedBM25F):
-        scores = weighting.final_scores(searcher, numbers, scores)
+        scored = weighting.final_scores(searcher, found, scored)
     elif weighting.use_final:
-        scores = [weighting.final(searcher, n, s) for n, s in zip(numbers, scores, strict=True)]
-    # Best score first, then the lower number: (score, -number) compared as tuples.
-    best = heapq.nlargest(limit, zip(scores, map(operator.neg, numbers), strict=True))
-    return [(score, -negated) for score, negated in best], set(numbers)
+        scored = np.array(
+            [
+                weighting.final(searcher, n, s)
+                for n, s in zip(found.tolist(), scored.tolist(), strict=True)
+            ]
+        )
+    # Best score first, then the lower number.
+    best = np.lexsort((found, -scored))[:limit]
+    top = list(zip(scored[best].tolist(), found[best].tolist(), strict=True))
+    return top, set(found.tolist())

@@ -24,7 +24,7 @@ from tradeportal.hs.codes import format_code
 from tradeportal.search.analysis import fold
 from tradeportal.search.backend import IndexStore
 from tradeportal.search.docsets import facet_documents, matching_documents
-from tradeportal.search.found_scoring import top_found
+from tradeportal.search.found_scoring import allowed_mask, top_found
 from tradeportal.search.highlight import highlight, snippet
 from tradeportal.search.query import (
     Unit,
@@ -185,7 +185,6 @@ def _allowed(borrowed, params: SearchParams) -> set[int]:
     terms = [wq.Term(name, value) for name, value in sorted(params.filters.items())]
     if params.code_prefix:
         terms.append(wq.Or([wq.Term("type", kind) for kind in PRODUCT_TYPES]))
-    key = ("filter", params.day, tuple(sorted(params.filters.items())), bool(params.code_prefix))
     searcher = borrowed.searcher
 
     def compute():
@@ -194,7 +193,20 @@ def _allowed(borrowed, params: SearchParams) -> set[int]:
             allowed.intersection_update(searcher.docs_for_query(wq.And(terms)))
         return allowed
 
-    return borrowed.remember(key, compute, large=True)
+    return borrowed.remember(("filter", *_filter_key(params)), compute, large=True)
+
+
+def _filter_key(params: SearchParams) -> tuple:
+    return params.day, tuple(sorted(params.filters.items())), bool(params.code_prefix)
+
+
+def _allowed_mask(borrowed, params: SearchParams, allowed: set[int]):
+    """``allowed`` as found_scoring takes it, once per searcher."""
+    return borrowed.remember(
+        ("filter mask", *_filter_key(params)),
+        lambda: allowed_mask(allowed, borrowed.searcher.doc_count_all()),
+        large=True,
+    )
 
 
 def _code_order(borrowed) -> sorting.FunctionFacet:
@@ -297,7 +309,8 @@ def _run(borrowed, q, params: SearchParams):
         # are scored term by term (found_scoring.py), counting what they found; the rest
         # by Whoosh's collector, which skips what cannot enter the top N, so it does not
         # count: sets of documents do.
-        scored = top_found(borrowed.searcher, q, allowed, limit)
+        mask = _allowed_mask(borrowed, params, allowed)
+        scored = top_found(borrowed.searcher, q, mask, limit)
         if scored is not None:
             top, matched = scored
             return [_Found(borrowed.searcher, docnum, score) for score, docnum in top], matched
