@@ -108,36 +108,62 @@ def test_every_posting_and_block_statistic_is_whoosh3s():
         assert isinstance(segment.postings("body", b"coffee"), ArrayLeafMatcher)
 
 
+def _positions(postings) -> list[list[int]]:
+    """Each posting's positions, from read_postings' counts and positions."""
+    found, start = [], 0
+    for count in postings.counts:
+        found.append(list(postings.positions[start : start + count]))
+        start += count
+    assert start == len(postings.positions)
+    return found
+
+
 def test_a_whole_posting_list_read_at_once_is_what_the_matcher_walks():
     # Every term of every segment: lists of one posting or many blocks, blocks of
-    # weights all 1, all equal or each their own.
+    # weights all 1, all equal or each their own, positions of text fields.
     ix = _index(ArrayCodec(), delete=["0-3", "1-17"])
-    compared = 0
+    compared = with_positions = 0
     with ix.reader() as reader:
         for segment, _ in reader.leaf_readers():
             for fieldname, btext in segment.all_terms():
                 # The matcher leaves deleted documents out; read_postings leaves it to
                 # the caller (a set difference, not a test per posting).
-                expected = [(docnum, weight) for docnum, weight, _ in
-                            _postings(segment, fieldname, btext)]  # fmt: skip
+                matcher = segment.postings(fieldname, btext)
+                expected = []
+                while matcher.is_active():
+                    positions = None
+                    if matcher.supports("positions"):
+                        positions = matcher.value_as("positions")
+                    expected.append((matcher.id(), matcher.weight(), positions))
+                    matcher.next()
                 deleted = segment.deleted_docs_set
-                postings = read_postings(segment, fieldname, btext, weights=True)
-                got = [(d, w) for d, w in zip(postings.ids, postings.weights, strict=True)]
+                has_positions = segment.schema[fieldname].format.supports("positions")
+                postings = read_postings(
+                    segment, fieldname, btext, weights=True, positions=has_positions
+                )
+                got = list(zip(postings.ids, postings.weights, strict=True))
+                positions = _positions(postings) if has_positions else [None] * len(got)
+                got = [(d, w, p) for (d, w), p in zip(got, positions, strict=True)]
                 assert [item for item in got if item[0] not in deleted] == expected
+                with_positions += has_positions
                 assert list(read_postings(segment, fieldname, btext, weights=False).ids) == [
-                    docnum for docnum, _ in got
+                    docnum for docnum, _, _ in got
                 ]
                 assert read_postings(segment, fieldname, btext, weights=False).weights is None
                 compared += len(got)
             assert not read_postings(segment, "body", b"absent", weights=True).ids
             assert not read_postings(segment, "nofield", b"coffee", weights=True).ids
-    assert compared > 20_000
+    assert compared > 20_000 and with_positions > 100, (compared, with_positions)
 
 
 def test_posting_lists_of_other_codecs_are_left_to_their_matchers():
     for codec in (W3Codec(), _FirstVersionCodec()):
         with _index(codec, batches=1).reader() as reader:
             assert read_postings(reader, "body", b"coffee", weights=True) is None
+    # The second version kept ids whole and positions pickled: ids and weights only.
+    with _index(_SecondVersionCodec(), batches=1).reader() as reader:
+        assert read_postings(reader, "body", b"coffee", weights=True).ids
+        assert read_postings(reader, "body", b"coffee", weights=True, positions=True) is None
 
 
 def test_skipping_lands_where_whoosh3_lands():
@@ -217,6 +243,15 @@ def test_a_merge_rewrites_old_segments_with_this_codec():
 
 class _FirstVersionWriter(ArrayPostingsWriter):
     ids_as_deltas = True
+    positions_as_arrays = False
+
+
+class _SecondVersionWriter(ArrayPostingsWriter):
+    positions_as_arrays = False
+
+
+class _SecondVersionCodec(ArrayCodec):
+    postings_writer_class = _SecondVersionWriter
 
 
 class _FirstVersionCodec(ArrayCodec):

@@ -12,7 +12,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
-from tradeportal.search.codec import INDEX_CODEC
+from tradeportal.search.codec import INDEX_CODEC, ArrayCodec, ArrayPostingsWriter
 from tradeportal.search.docsets import FoundDocuments, boosted
 from tradeportal.search.extension import search_store
 from tradeportal.search.found_scoring import top_found
@@ -47,6 +47,11 @@ SEARCHES = [
     "live animals",
     "coffee xylophone",  # every word: nothing; some words: coffee
     "roasted 0901",  # a code among the words: the codes field, scored by weight only
+    '"roasted coffee"',  # a phrase: found and scored from positions
+    '"café torréfié"',
+    '"frozen fish fillets"',  # three words: each must follow the one before
+    'bovine "live animals"',  # a word and a phrase
+    '"coffee roasted"',  # the words in the other order
 ]
 
 
@@ -93,6 +98,14 @@ def _index(segments):
     return ix
 
 
+class _SecondVersionWriter(ArrayPostingsWriter):
+    positions_as_arrays = False
+
+
+class _SecondVersionCodec(ArrayCodec):
+    postings_writer_class = _SecondVersionWriter
+
+
 def _scored(words):
     """A word in the title (boost 4) or the body, as the portal's queries are built."""
     return wq.Or(
@@ -100,10 +113,30 @@ def _scored(words):
     )
 
 
+PHRASES = [["green", "tea"], ["tea", "coffee"], ["coffee", "coffee"]]
+
+
+def _phrases(*phrases, boost=4.0):
+    return wq.Or(
+        [boosted(wq.Phrase("title", words), boost) for words in phrases]
+        + [wq.Phrase("body", words) for words in phrases]
+    )
+
+
 QUERIES = {
     "every word": wq.AndMaybe(
         FoundDocuments(wq.And([wq.Term("body", "tea"), wq.Term("body", "coffee")])),
         _scored(["coffee", "green", "sugar"]),
+    ),
+    # A word repeated ("coffee coffee"), and phrases whose words are often apart.
+    "phrases": wq.AndMaybe(
+        FoundDocuments(_phrases(["green", "tea"], ["tea", "coffee"], ["coffee", "coffee"])),
+        wq.Or(
+            [
+                _phrases(["green", "tea"], ["tea", "coffee"], ["coffee", "coffee"]),
+                _scored(["sugar"]),
+            ]
+        ),
     ),
     "some words": wq.Or(
         [
@@ -124,12 +157,13 @@ def test_blocks_dense_and_sparse_segments_of_both_codecs_and_deletions(name, eve
         [
             (W3Codec(), 700, ["3", "30"]),
             (INDEX_CODEC, 1500, ["900", "1200"]),
+            (_SecondVersionCodec(), 300, []),  # positions pickled: Whoosh finds phrases
             (INDEX_CODEC, 900, ["2400"]),
         ]
     )
     q = QUERIES[name]
     with ix.searcher() as searcher:
-        assert len(searcher.reader().leaf_readers()) == 3
+        assert len(searcher.reader().leaf_readers()) == 4
         allowed = set(range(0, searcher.doc_count_all(), every))
         for limit in (1, 10, 200):
             top, matched = top_found(searcher, q, allowed, limit)
@@ -148,7 +182,7 @@ def test_other_queries_are_left_to_whoosh():
     with ix.searcher() as searcher:
         everything = set(range(searcher.doc_count_all()))
         for scoring in (
-            wq.Phrase("body", ["green", "tea"]),
+            wq.Phrase("body", ["green", "tea"], slop=2),
             wq.Or([wq.Term("body", "tea"), wq.FuzzyTerm("body", "cofee")]),
             wq.Or([wq.Term("body", "tea")], scale=0.5),
         ):

@@ -13,8 +13,10 @@ This codec writes, per block:
     ids      document numbers as little-endian uint32, read into an array as they are
              (deltas would save nothing uncompressed, and cost a Python sum per id)
     weights  nothing (all 1), one float32 (all equal) or one per posting
-    values   whoosh3's values (positions), pickled and compressed, read only when a
-             phrase needs them
+    values   positions (text fields): each posting's count of positions, then all of
+             them, as uint32 arrays that a phrase search reads whole
+             (docsets.phrase_array); other values as whoosh3 keeps them, pickled and
+             compressed
 
 and skips within a block by bisection. Terms, columns, stored fields and term vectors are
 whoosh3's own; segments written by whoosh3 stay readable (each segment names its codec).
@@ -32,20 +34,32 @@ from typing import NamedTuple
 
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PostingsWriter, W3TermInfo
 from whoosh.compat import dumps, loads
+from whoosh.formats import Positions
 from whoosh.matching import ReadTooFar
 from whoosh.system import _INT_SIZE, _int_struct
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 _MAGIC = b"TPB2"
-# Posting lists of the first version ("array-1") held id deltas; they stay readable.
+# Posting lists of the first version ("array-1") held id deltas; those of the first two
+# ("array-2") pickled positions. They stay readable.
 _DELTAS_MAGIC = b"TPB1"
 # postings, last id, max weight (a double, as whoosh3 keeps it: a rounded one could skip a
 # block that holds a better document), weights kind, values compression, min and max
 # length bytes.
 _HEADER = struct.Struct("<IIdBBBB")
+# The header's postings, weights kind and values compression alone.
+_BLOCK_KINDS = struct.Struct("<I12xBB")
 _ALL_ONE, _ALL_SAME, _EACH = 0, 1, 2
 _VALUES_COMPRESSION = 3
+# In the compression byte: the values are positions (whoosh.formats.Positions), kept as
+# arrays: each posting's count of positions, then every position.
+_POSITION_ARRAYS = 255
 _BIG_ENDIAN = sys.byteorder == "big"
+
+
+def _weights_size(kind: int, count: int) -> int:
+    """Bytes of a block's weights."""
+    return 4 * {_ALL_ONE: 0, _ALL_SAME: 1}.get(kind, count)
 
 
 def _little_endian(values: array) -> bytes:
@@ -66,9 +80,10 @@ def _from_little_endian(typecode: str, data) -> array:
 class ArrayPostingsWriter(W3PostingsWriter):
     """whoosh3's postings writer, writing blocks as arrays (see the module docstring)."""
 
-    # The first version of this codec wrote id deltas: still read, and written only by
-    # the test that reads them.
+    # The first version of this codec wrote id deltas, the first two pickled positions:
+    # still read, and written only by the tests that read them.
     ids_as_deltas = False
+    positions_as_arrays = True
 
     def _write_block(self, last=False):
         if not self._blockcount:
@@ -86,7 +101,15 @@ class ArrayPostingsWriter(W3PostingsWriter):
             weights_kind, weight_bytes = _EACH, _little_endian(weights)
         values = self._mini_values()
         value_bytes, compression = b"", 0
-        if values is not None:
+        if values is not None and self.positions_as_arrays and type(self._format) is Positions:
+            counts, positions = array("I"), array("I")
+            for value in values:
+                found = self._format.decode_positions(value)
+                counts.append(len(found))
+                positions.extend(found)
+            value_bytes = _little_endian(counts) + _little_endian(positions)
+            compression = _POSITION_ARRAYS
+        elif values is not None:
             value_bytes, compression = dumps(values, 2), _VALUES_COMPRESSION
             value_bytes = zlib.compress(value_bytes, compression)
         header = _HEADER.pack(
@@ -143,9 +166,7 @@ class ArrayLeafMatcher(W3LeafMatcher):
         return self._dataoffset + 4 * self._blocklength
 
     def _values_offset(self) -> int:
-        return self._weights_offset() + 4 * {_ALL_ONE: 0, _ALL_SAME: 1}.get(
-            self._weights_kind, self._blocklength
-        )
+        return self._weights_offset() + _weights_size(self._weights_kind, self._blocklength)
 
     def _read_ids(self):
         ids = _from_little_endian("I", self._postfile.get(self._dataoffset, 4 * self._blocklength))
@@ -165,6 +186,17 @@ class ArrayLeafMatcher(W3LeafMatcher):
     def _read_values(self):
         offset = self._values_offset()
         data = self._postfile.get(offset, self._nextoffset - offset)
+        if self._compression == _POSITION_ARRAYS:
+            # Whoosh's matchers take each posting's value as the format encoded it.
+            counts = _from_little_endian("I", data[: 4 * self._blocklength])
+            positions = _from_little_endian("I", data[4 * self._blocklength :]).tolist()
+            values, start = [], 0
+            for count in counts:
+                values.append(self.format.encode(positions[start : start + count]))
+                start += count
+            self._data = (None, None, tuple(values))
+            super()._read_values()
+            return
         if self._compression:
             data = zlib.decompress(data)
         # whoosh3's own reading of its minified values, given the tuple it pickled.
@@ -210,20 +242,24 @@ class ArrayCodec(W3Codec):
 
 
 class Postings(NamedTuple):
-    """A term's whole posting list in one segment: ids ascending, and their weights."""
+    """A term's whole posting list in one segment: ids ascending, their weights, and
+    their positions (each posting's count, then all of them in order)."""
 
     ids: array  # uint32
-    weights: array | None  # float32, one per id; None when not asked for
+    weights: array | None = None  # float32, one per id, when asked for
+    counts: array | None = None  # uint32, one per id, when positions are asked for
+    positions: array | None = None  # uint32
 
 
-_NO_POSTINGS = Postings(array("I"), array("f"))
+_NO_POSTINGS = Postings(array("I"), array("f"), array("I"), array("I"))
 
 
-def read_postings(reader, fieldname: str, btext: bytes, *, weights: bool):
+def read_postings(reader, fieldname: str, btext: bytes, *, weights: bool, positions=False):
     """Return a term's postings in one segment reader, deletions included (the caller
     leaves them out), read in one pass; no postings when the term is absent; None when
-    they are not kept in this codec's blocks (another codec, or the first version's id
-    deltas): read them through a matcher then.
+    they are not kept in this codec's blocks (another codec, the first version's id
+    deltas, or positions asked for and pickled, as the first two versions kept them):
+    read them through a matcher then.
 
     Walking a list block by block through a matcher cost ~5 µs a block in Python calls
     (header, ids, next block); one pass over the list's bytes costs ~1 µs a block.
@@ -243,30 +279,43 @@ def read_postings(reader, fieldname: str, btext: bytes, *, weights: bool):
     offset, length = terminfo.extent()
     if isinstance(length, tuple):  # whoosh-reloaded 2.7.5 reads it back as a 1-tuple
         (length,) = length
-    data = terms._postfile.get(offset, length)
-    if data[:4] != _MAGIC:
+    # Slices of a memoryview copy nothing: the parts are copied once, joined.
+    view = memoryview(terms._postfile.get(offset, length))
+    if view[:4] != _MAGIC:
         return None
-    id_bytes, weight_parts = [], []
-    position = 4
+    id_parts, weight_parts, count_parts, position_parts = [], [], [], []
+    block = 4
     while True:
-        (block_length,) = _int_struct.unpack_from(data, position)
-        count, _last, _best, weights_kind = _HEADER.unpack_from(data, position + _INT_SIZE)[:4]
-        start = position + _INT_SIZE + _HEADER.size
-        id_bytes.append(data[start : start + 4 * count])
+        (block_length,) = _int_struct.unpack_from(view, block)
+        count, weights_kind, values_kind = _BLOCK_KINDS.unpack_from(view, block + _INT_SIZE)
+        start = block + _INT_SIZE + _HEADER.size
+        ids_end = start + 4 * count
+        id_parts.append(view[start:ids_end])
         if weights:
-            start += 4 * count
             if weights_kind == _EACH:
-                weight_parts.append(data[start : start + 4 * count])
-            elif weights_kind == _ALL_SAME:
-                weight_parts.append(data[start : start + 4] * count)
+                weight_parts.append(view[ids_end : ids_end + 4 * count])
             else:
-                weight_parts.append(_ONE_BYTES * count)
+                weight_parts.append(
+                    bytes(view[ids_end : ids_end + 4]) * count
+                    if weights_kind == _ALL_SAME
+                    else _ONE_BYTES * count
+                )
+        if positions:
+            if values_kind != _POSITION_ARRAYS:
+                return None
+            counts_start = ids_end + _weights_size(weights_kind, count)
+            count_parts.append(view[counts_start : counts_start + 4 * count])
+            position_parts.append(
+                view[counts_start + 4 * count : block + _INT_SIZE + abs(block_length)]
+            )
         if block_length < 0:
             break
-        position += _INT_SIZE + block_length
+        block += _INT_SIZE + block_length
     return Postings(
-        _from_little_endian("I", b"".join(id_bytes)),
+        _from_little_endian("I", b"".join(id_parts)),
         _from_little_endian("f", b"".join(weight_parts)) if weights else None,
+        _from_little_endian("I", b"".join(count_parts)) if positions else None,
+        _from_little_endian("I", b"".join(position_parts)) if positions else None,
     )
 
 
@@ -275,4 +324,4 @@ _ONE_BYTES = _little_endian(array("f", [1.0]))
 INDEX_CODEC = ArrayCodec()
 # Recorded with each index built: an index built with another codec still works (each
 # segment names its own) but is rebuilt by ``flask search rebuild --if-stale``.
-CODEC_NAME = "array-2"
+CODEC_NAME = "array-3"

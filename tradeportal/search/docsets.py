@@ -19,14 +19,14 @@ from tradeportal.search.codec import read_postings
 _NONE = np.zeros(0, dtype=np.uint32)
 
 
-def term_array(reader, fieldname: str, text: str) -> np.ndarray:
+def term_array(reader, fieldname: str, text: str, read=read_postings) -> np.ndarray:
     """Return the (segment) document numbers holding a term, deletions left out, as a
-    sorted array."""
+    sorted array. ``read``: read_postings, or one that remembers what it read."""
     try:
         btext = reader.schema[fieldname].to_bytes(text)
     except (KeyError, ValueError):
         return _NONE
-    postings = read_postings(reader, fieldname, btext, weights=False)
+    postings = read(reader, fieldname, btext, weights=False)
     if postings is None:  # another codec: Whoosh's matcher
         if (fieldname, btext) not in reader:
             return _NONE
@@ -40,31 +40,96 @@ def _sorted(numbers) -> np.ndarray:
     return np.sort(np.fromiter(numbers, dtype=np.uint32))
 
 
-def doc_array(searcher, q) -> np.ndarray:
+def doc_array(searcher, q, read=read_postings) -> np.ndarray:
     """Return the document numbers of one segment's ``searcher`` that ``q`` matches, as a
-    sorted array: words combined by NumPy's set operations, at C speed."""
+    sorted array: words combined by NumPy's set operations, at C speed. ``read``: as
+    for term_array."""
     if isinstance(q, wq.Term):
-        return term_array(searcher.reader(), q.fieldname, q.text)
+        return term_array(searcher.reader(), q.fieldname, q.text, read)
     if isinstance(q, FoundDocuments):
-        return q.sorted_ids(searcher)
+        return q.sorted_ids(searcher, read)
     if isinstance(q, CountedOn):
-        return doc_array(searcher, q.found)
+        return doc_array(searcher, q.found, read)
     if isinstance(q, Boosted):
-        return doc_array(searcher, q.child)
+        return doc_array(searcher, q.child, read)
     if isinstance(q, wq.Or):
-        return _union([doc_array(searcher, sub) for sub in q.subqueries])
+        return _union([doc_array(searcher, sub, read) for sub in q.subqueries])
     if isinstance(q, wq.And):
         found = None
         for sub in q.subqueries:
-            ids = doc_array(searcher, sub)
+            ids = doc_array(searcher, sub, read)
             found = ids if found is None else _intersection(found, ids)
             if not len(found):
                 return _NONE
         return _NONE if found is None else found
     if isinstance(q, wq.AndMaybe):
-        return doc_array(searcher, q.a)
-    # Phrases, fuzzy terms, prefixes: Whoosh's own walk.
+        return doc_array(searcher, q.a, read)
+    if is_phrase(q):
+        found = phrase_array(searcher.reader(), q.fieldname, q.words, read=read)
+        if found is not None:
+            return found
+    # Fuzzy terms, prefixes, phrases in old segments: Whoosh's own walk.
     return _sorted(q.docs(searcher))
+
+
+def is_phrase(q) -> bool:
+    """Is ``q`` a phrase that ``phrase_array`` finds: its words one after another?"""
+    return type(q) is wq.Phrase and q.slop == 1 and q.char_ranges is None
+
+
+def phrase_array(
+    reader, fieldname: str, words: list[str], within=None, read=read_postings
+) -> np.ndarray | None:
+    """Return the documents (sorted numbers, deletions left out) whose ``fieldname``
+    holds ``words`` one after another, as Whoosh's Phrase finds them; only among
+    ``within`` (sorted) if given; None when the positions are not kept as arrays (a
+    segment of an earlier codec): ask Whoosh then. ``read``: read_postings, or one
+    that remembers what it read.
+
+    Each word's positions in the documents holding every word become keys (document,
+    position - its place in the phrase): the phrase starts where every word has a key.
+    """
+    if fieldname not in reader.schema or not words:
+        return _NONE
+    lists, found = [], within
+    for word in words:
+        try:
+            btext = reader.schema[fieldname].to_bytes(word)
+        except ValueError:
+            return _NONE
+        postings = read(reader, fieldname, btext, weights=False, positions=True)
+        if postings is None:
+            return None
+        ids = np.frombuffer(postings.ids, dtype=np.uint32)
+        found = ids if found is None else _intersection(found, ids)
+        if not len(found):
+            return _NONE
+        lists.append(postings)
+    deleted = reader.deleted_docs_set
+    if deleted:
+        found = found[~np.isin(found, _sorted(deleted))]
+    starts = None
+    for place, postings in enumerate(lists):
+        # A word before its place (position < place) cannot follow the earlier words; its
+        # key falls on the previous document's position 2**32 - 1, which none reaches.
+        keys = _position_keys(postings, found) - place
+        starts = keys if starts is None else _intersection(starts, keys)
+    # Keys are sorted: so are their documents, each repeated once per phrase it holds.
+    return _distinct((starts >> 32).astype(np.uint32))
+
+
+def _position_keys(postings, documents: np.ndarray) -> np.ndarray:
+    """(document << 32) + position of each position of the term in ``documents`` (all
+    holding it), sorted."""
+    ids = np.frombuffer(postings.ids, dtype=np.uint32)
+    counts = np.frombuffer(postings.counts, dtype=np.uint32).astype(np.int64)
+    at = np.searchsorted(ids, documents)
+    first = (np.cumsum(counts) - counts)[at]  # where each document's positions start
+    each = counts[at]
+    # The indexes first[i] .. first[i] + each[i] - 1 of every document i, in one array.
+    steps = np.arange(each.sum()) - np.repeat(np.cumsum(each) - each, each)
+    positions = np.frombuffer(postings.positions, dtype=np.uint32)[np.repeat(first, each) + steps]
+    return (np.repeat(documents.astype(np.int64), each) << 32) + positions
 
 
 # NumPy's union1d, intersect1d and unique sort or hash whole arrays; these use that the
@@ -75,11 +140,17 @@ def _union(parts: list[np.ndarray]) -> np.ndarray:
     parts = [part for part in parts if len(part)]
     if len(parts) <= 1:
         return parts[0] if parts else _NONE
-    merged = np.sort(np.concatenate(parts), kind="stable")  # a radix sort for integers
-    first = np.empty(len(merged), dtype=bool)
+    return _distinct(np.sort(np.concatenate(parts), kind="stable"))  # a radix sort
+
+
+def _distinct(ordered: np.ndarray) -> np.ndarray:
+    """A sorted array without its repeats."""
+    if len(ordered) < 2:
+        return ordered
+    first = np.empty(len(ordered), dtype=bool)
     first[0] = True
-    np.not_equal(merged[1:], merged[:-1], out=first[1:])
-    return merged[first]
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return ordered[first]
 
 
 def _intersection(one: np.ndarray, other: np.ndarray) -> np.ndarray:
@@ -144,10 +215,10 @@ class FoundDocuments(_Wrapping):
         # its id cannot be reused by another reader meanwhile.
         self._found: dict[int, tuple[object, np.ndarray]] = {}
 
-    def sorted_ids(self, searcher) -> np.ndarray:
+    def sorted_ids(self, searcher, read=read_postings) -> np.ndarray:
         reader = searcher.reader()
         if id(reader) not in self._found:
-            self._found[id(reader)] = (reader, doc_array(searcher, self.child))
+            self._found[id(reader)] = (reader, doc_array(searcher, self.child, read))
         return self._found[id(reader)][1]
 
     def matcher(self, searcher, context=None):

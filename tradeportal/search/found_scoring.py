@@ -16,9 +16,11 @@ difference in the last bits: tests/search/test_found_scoring.py compares both on
 query shape). Postings of another codec, and scorers of other formulas, are read through
 Whoosh's matcher, one posting at a time.
 
-Queries made of terms, boosts, Or and And are scored here: one word (docsets.CountedOn),
-"every word" (query.found_then_scored) and "some words" (build_query). Phrases, fuzzy
-terms and code prefixes go to Whoosh. Every document found is scored, even the ~35,000
+Queries made of terms, phrases, boosts, Or and And are scored here: one word
+(docsets.CountedOn), "every word" and a phrase (query.found_then_scored), "some words"
+(build_query). A phrase scores as Whoosh's does: the sum of its words' scores in the
+documents holding it (found from positions, docsets.phrase_array). Fuzzy terms and code
+prefixes go to Whoosh. Every document found is scored, even the ~35,000
 of the bench's largest searches (4-9 ms; Whoosh's collector, which skips blocks of
 postings that cannot enter the top N, took 30-70 ms on them).
 """
@@ -29,9 +31,16 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25FScorer
 
 from tradeportal.search.backend import RankedBM25F
-from tradeportal.search.codec import read_postings
+from tradeportal.search.codec import Postings, read_postings
 from tradeportal.search.column_arrays import LENGTH_OF_CODE, FieldLengths, field_lengths
-from tradeportal.search.docsets import Boosted, CountedOn, FoundDocuments, doc_array
+from tradeportal.search.docsets import (
+    Boosted,
+    CountedOn,
+    FoundDocuments,
+    doc_array,
+    is_phrase,
+    phrase_array,
+)
 
 
 def expressible(q) -> bool:
@@ -44,7 +53,7 @@ def expressible(q) -> bool:
         return not q.minmatch and q.scale is None and all(map(expressible, q.subqueries))
     if type(q) is wq.And:
         return all(map(expressible, q.subqueries))
-    return False
+    return is_phrase(q)
 
 
 def _scored_part(q):
@@ -69,6 +78,17 @@ class _Search:
     def __init__(self, searcher):
         self.weighting = searcher.weighting
         self.scorers: dict[tuple[str, str], object] = {}
+        self.postings: dict[tuple[int, str, bytes], Postings | None] = {}
+
+    def read(self, reader, fieldname: str, btext: bytes, *, weights=True, positions=False):
+        """codec.read_postings, read once per search (a phrase's words are found from
+        their positions, then scored from their weights)."""
+        key = (id(reader), fieldname, btext)  # readers outlive the search
+        found = self.postings.get(key)
+        if found is None or (positions and found.counts is None):
+            found = read_postings(reader, fieldname, btext, weights=True, positions=positions)
+            self.postings[key] = found
+        return found
 
     def lengths(self, reader, fieldname: str):
         if isinstance(self.weighting, RankedBM25F):  # kept with the searcher
@@ -87,6 +107,8 @@ def _add_score(search, segment, q, numbers: np.ndarray, scores: np.ndarray, boos
     elif isinstance(q, wq.Or):
         for sub in q.subqueries:
             _add_score(search, segment, sub, numbers, scores, boost)
+    elif isinstance(q, wq.Phrase):
+        _add_phrase_score(search, segment, q, numbers, scores, boost)
     else:  # And: the sum of its parts, for the documents that have every part
         parts = []
         for sub in q.subqueries:
@@ -98,6 +120,21 @@ def _add_score(search, segment, q, numbers: np.ndarray, scores: np.ndarray, boos
         scores[every] += boost * sum(parts)[every]
 
 
+def _add_phrase_score(search, segment, q, numbers, scores, boost) -> None:
+    """A phrase scores as Whoosh's Phrase does: the sum of its words' scores, in the
+    documents holding it."""
+    found = phrase_array(segment.reader(), q.fieldname, q.words, numbers, search.read)
+    if found is None:  # positions of an earlier codec: Whoosh finds the phrase
+        found = doc_array(segment, q, search.read)
+    if not len(found):
+        return
+    holding = np.isin(numbers, found)
+    words = np.zeros(len(numbers))
+    for word in q.words:
+        _add_term_score(search, segment, q.fieldname, word, numbers, words, 1.0)
+    scores[holding] += boost * words[holding]
+
+
 def _add_term_score(search, segment, fieldname, text, numbers, scores, boost) -> None:
     if fieldname not in segment.schema:
         return
@@ -106,7 +143,7 @@ def _add_term_score(search, segment, fieldname, text, numbers, scores, boost) ->
     except ValueError:
         return
     reader = segment.reader()
-    postings = read_postings(reader, fieldname, btext, weights=True)
+    postings = search.read(reader, fieldname, btext)
     if postings is not None and not postings.ids:
         return
     lengths = search.lengths(reader, fieldname) if postings is not None else None
@@ -180,9 +217,9 @@ def top_found(searcher, q, allowed, limit: int):
     numbers, scores = [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
     for segment, offset in searcher.leaf_searchers():
         if isinstance(finding, FoundDocuments):
-            found = finding.sorted_ids(segment)
+            found = finding.sorted_ids(segment, search.read)
         else:
-            found = doc_array(segment, finding)
+            found = doc_array(segment, finding, search.read)
         local = found[allowed[found.astype(np.int64) + offset]]
         if not len(local):
             continue
