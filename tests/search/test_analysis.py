@@ -9,7 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tradeportal.search.analysis import (
+    LANGUAGE_ANALYZERS,
     analyze,
+    analyze_words,
     english_analyzer,
     french_analyzer,
     plain_analyzer,
@@ -194,7 +196,7 @@ def _marked_spans(text: str, language: str) -> list[tuple[int, int, str]]:
 
 
 def test_highlighting_word_by_word_finds_what_the_analyzer_finds_in_context():
-    # Highlighting analyses each word once per process instead of whole texts.
+    # Highlighting and queries analyse each word once per process instead of whole texts.
     texts = [
         (text, language)
         for pair in hs2022().values()
@@ -207,9 +209,11 @@ def test_highlighting_word_by_word_finds_what_the_analyzer_finds_in_context():
         assert [(start, end) for start, end, _ in _marked_spans(text, language)] == [
             (start, end) for start, end, _ in expected
         ], text
+        assert analyze_words(text, language) == analyze(LANGUAGE_ANALYZERS[language](), text), text
 
 
 @given(st.text(max_size=300), st.sampled_from(["en", "fr"]))
 def test_highlighting_word_by_word_agrees_on_any_text(text, language):
     expected = [(start, end) for start, end, _ in _spans_in_context(text, language)]
     assert [(start, end) for start, end, _ in _marked_spans(text, language)] == expected
+    assert analyze_words(text, language) == analyze(LANGUAGE_ANALYZERS[language](), text)

@@ -10,7 +10,7 @@ Measured pitfalls this follows (docs/research/deps-perf-reliability.md §1.4):
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from whoosh.analysis import (
     CharsetFilter,
@@ -84,6 +84,29 @@ def plain_analyzer():
 def analyze(analyzer, text: str) -> list[str]:
     """Return the index terms ``analyzer`` makes of ``text``."""
     return [token.text for token in analyzer(text)]
+
+
+LANGUAGE_ANALYZERS = {"en": english_analyzer, "fr": french_analyzer}
+# The analyzers' tokens: every filter after the tokenizer works on one token at a time,
+# so a word analysed alone gives the term it gives in its text.
+TOKEN = re.compile(WORD_PATTERN)
+
+
+@lru_cache(maxsize=100_000)
+def word_term(word: str, language: str) -> str | None:
+    """The index term of one word (None for a stop word), analysed once per process:
+    a page of results analysed every word of its titles and snippets, ~1 ms a search."""
+    terms = analyze(LANGUAGE_ANALYZERS[language](), word)
+    return terms[0] if terms else None
+
+
+def analyze_words(text: str, language: str) -> list[str]:
+    """``analyze`` with the language's analyzer, one word at a time (word_term)."""
+    return [
+        term
+        for match in TOKEN.finditer(text)
+        if (term := word_term(match.group(), language)) is not None
+    ]
 
 
 _HYPHENATED = re.compile(r"\b(\w+)-(\w+)\b")

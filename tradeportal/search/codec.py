@@ -59,7 +59,7 @@ _BIG_ENDIAN = sys.byteorder == "big"
 
 def _weights_size(kind: int, count: int) -> int:
     """Bytes of a block's weights."""
-    return 4 * {_ALL_ONE: 0, _ALL_SAME: 1}.get(kind, count)
+    return 4 * count if kind == _EACH else 4 * (kind == _ALL_SAME)
 
 
 def _little_endian(values: array) -> bytes:

@@ -5,34 +5,18 @@ on "torrefie". Every piece of the text goes through ``markupsafe.escape``; the o
 added is ``<mark>``, so templates can print the result without ``|safe`` on raw data.
 """
 
-import re
 from collections.abc import Collection
-from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from tradeportal.search.analysis import WORD_PATTERN, analyze, english_analyzer, french_analyzer
-
-ANALYZERS = {"en": english_analyzer, "fr": french_analyzer}
-# The analyzers' tokens: every filter after the tokenizer works on one token at a time,
-# so a word analysed alone gives the term it gives in its text.
-_TOKEN = re.compile(WORD_PATTERN)
-
-
-@lru_cache(maxsize=100_000)
-def _term(word: str, language: str) -> str | None:
-    """The index term of one word (None for a stop word), analysed once per process:
-    a page of results analysed every word of its titles and snippets, ~1 ms a search."""
-    terms = analyze(ANALYZERS[language](), word)
-    return terms[0] if terms else None
+from tradeportal.search.analysis import TOKEN, word_term
 
 
 def _matches(text: str, terms: Collection[str], language: str) -> list[tuple[int, int]]:
     if not terms or not text:
         return []
-    return [
-        match.span() for match in _TOKEN.finditer(text) if _term(match.group(), language) in terms
-    ]
+    spans = [(match.span(), match.group()) for match in TOKEN.finditer(text)]
+    return [span for span, word in spans if word_term(word, language) in terms]
 
 
 def highlight(text: str | None, terms: Collection[str], language: str = "en") -> Markup:

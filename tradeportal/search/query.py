@@ -18,6 +18,7 @@ from tradeportal.search.analysis import (
     ENGLISH_STOP_WORDS,
     FRENCH_STOP_WORDS,
     analyze,
+    analyze_words,
     english_analyzer,
     fold,
     french_analyzer,
@@ -128,10 +129,7 @@ def unit_query(unit: Unit, *, fuzzy: bool = False):
 
 
 def _language_terms(text: str) -> dict[str, list[str]]:
-    return {
-        "en": analyze(english_analyzer(), text),
-        "fr": analyze(french_analyzer(), text),
-    }
+    return {"en": analyze_words(text, "en"), "fr": analyze_words(text, "fr")}
 
 
 def match_query(unit: Unit):
@@ -238,8 +236,8 @@ def query_terms(units: list[Unit]) -> dict[str, set[str]]:
     """Return the analysed terms of the query per language, for highlighting."""
     terms: dict[str, set[str]] = {"en": set(), "fr": set()}
     for unit in units:
-        terms["en"].update(analyze(english_analyzer(), unit.text))
-        terms["fr"].update(analyze(french_analyzer(), unit.text))
+        terms["en"].update(analyze_words(unit.text, "en"))
+        terms["fr"].update(analyze_words(unit.text, "fr"))
     return terms
 
 
@@ -269,12 +267,13 @@ def guess_language(text: str, searcher=None) -> str:
     )
     english = sum(w.lower() in ENGLISH_STOP_WORDS for w in words)
     if french == english and searcher is not None:
+        # "in" stops at the first segment holding the term; doc_frequency reads them all.
         reader = searcher.reader()
         for word in words:
             en_terms = analyze(english_analyzer(), word)
             fr_terms = analyze(french_analyzer(), word)
-            english += sum(reader.doc_frequency("title_en", t) > 0 for t in en_terms)
-            french += sum(reader.doc_frequency("title_fr", t) > 0 for t in fr_terms)
+            english += sum(("title_en", t) in reader for t in en_terms)
+            french += sum(("title_fr", t) in reader for t in fr_terms)
     if french > english:
         return "fr"
     if english > french:
@@ -323,11 +322,11 @@ def _closest_word(reader, word: str) -> str | None:
 
 def is_known_word(reader, word: str) -> bool:
     """Tell whether the index holds a word as typed, or its stem in some text field."""
-    if reader.doc_frequency("spell", fold(word)):
+    if ("spell", fold(word)) in reader:
         return True
     for field, (language, _boost) in TEXT_FIELDS.items():
         analyzer = english_analyzer() if language == "en" else french_analyzer()
-        if any(reader.doc_frequency(field, term) for term in analyze(analyzer, word)):
+        if any((field, term) in reader for term in analyze(analyzer, word)):
             return True
     return False
 
