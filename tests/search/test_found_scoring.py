@@ -17,7 +17,7 @@ from tradeportal.search.docsets import FoundDocuments, boosted
 from tradeportal.search.extension import search_store
 from tradeportal.search.found_scoring import top_found
 from tradeportal.search.query import build_query, split_units
-from tradeportal.search.results import SearchParams, _allowed
+from tradeportal.search.results import SearchParams, _allowed, run_search
 
 
 def _whoosh_top(searcher, q, allowed: set[int], limit: int) -> list[tuple[float, int]]:
@@ -70,6 +70,26 @@ def test_the_search_scores_and_ranks_as_whoosh_does(shared_client, text, every_w
         assert matched == set(searcher.docs_for_query(q)) & allowed
     if text != "coffee xylophone" or not every_word:
         assert top
+
+
+def test_filters_keep_their_documents_and_mask_as_one_answer_per_searcher(shared_client):
+    # The searcher keeps few answers as large as the index (backend._LARGE_MEMO_SIZE,
+    # 4): the mask found_scoring takes is kept with its filter's set, not beside it, so
+    # four filters' answers are all kept.
+    kinds = ["hs", "country", "page", "regulation"]
+    searches = [
+        SearchParams(text="coffee", day=date.today(), filters={"type": kind}) for kind in kinds
+    ]
+    with shared_client.application.app_context():
+        store = search_store()
+        for params in searches:
+            run_search(store, params)
+        with store.searcher() as borrowed:
+            assert sorted(borrowed.large_memo) == sorted(
+                ("filter", params.day, (("type", kind),), False)
+                for params, kind in zip(searches, kinds, strict=True)
+            )
+            assert _allowed(borrowed, searches[0])
 
 
 WORDS = ["tea", "coffee", "sugar", "roasted", "green", "beans"]

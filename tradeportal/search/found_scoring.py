@@ -52,7 +52,7 @@ def expressible(q) -> bool:
     if type(q) is wq.Or:
         return not q.minmatch and q.scale is None and all(map(expressible, q.subqueries))
     if type(q) is wq.And:
-        return all(map(expressible, q.subqueries))
+        return bool(q.subqueries) and all(map(expressible, q.subqueries))
     return is_phrase(q)
 
 

@@ -13,6 +13,7 @@ facet narrows to one kind.
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -176,37 +177,42 @@ def in_force(borrowed, day: date) -> BitSet:
     return borrowed.remember(("in force", day), compute)
 
 
-def _allowed(borrowed, params: SearchParams) -> set[int]:
-    """Return the documents the date and filters let through, once per searcher.
+class _Filter:
+    """The documents a date and filters let through: a set, and the same documents as
+    found_scoring takes them (a mask, made when first asked)."""
 
-    A plain set, shared by the searches of this searcher (never modify it): Whoosh
-    takes sets as filters, and set operations and ``in`` run at C speed.
-    """
+    def __init__(self, numbers: set[int], doc_count: int):
+        self.numbers, self._doc_count = numbers, doc_count
+
+    @cached_property
+    def mask(self):
+        return allowed_mask(self.numbers, self._doc_count)
+
+
+def _filter(borrowed, params: SearchParams) -> _Filter:
+    """Return the documents the date and filters let through, once per searcher."""
     terms = [wq.Term(name, value) for name, value in sorted(params.filters.items())]
     if params.code_prefix:
         terms.append(wq.Or([wq.Term("type", kind) for kind in PRODUCT_TYPES]))
+    key = ("filter", params.day, tuple(sorted(params.filters.items())), bool(params.code_prefix))
     searcher = borrowed.searcher
 
     def compute():
         allowed = set(in_force(borrowed, params.day))
         if terms:
             allowed.intersection_update(searcher.docs_for_query(wq.And(terms)))
-        return allowed
+        return _Filter(allowed, searcher.doc_count_all())
 
-    return borrowed.remember(("filter", *_filter_key(params)), compute, large=True)
-
-
-def _filter_key(params: SearchParams) -> tuple:
-    return params.day, tuple(sorted(params.filters.items())), bool(params.code_prefix)
+    return borrowed.remember(key, compute, large=True)
 
 
-def _allowed_mask(borrowed, params: SearchParams, allowed: set[int]):
-    """``allowed`` as found_scoring takes it, once per searcher."""
-    return borrowed.remember(
-        ("filter mask", *_filter_key(params)),
-        lambda: allowed_mask(allowed, borrowed.searcher.doc_count_all()),
-        large=True,
-    )
+def _allowed(borrowed, params: SearchParams) -> set[int]:
+    """Return the documents the date and filters let through, once per searcher.
+
+    A plain set, shared by the searches of this searcher (never modify it): Whoosh
+    takes sets as filters, and set operations and ``in`` run at C speed.
+    """
+    return _filter(borrowed, params).numbers
 
 
 def _code_order(borrowed) -> sorting.FunctionFacet:
@@ -309,8 +315,7 @@ def _run(borrowed, q, params: SearchParams):
         # are scored term by term (found_scoring.py), counting what they found; the rest
         # by Whoosh's collector, which skips what cannot enter the top N, so it does not
         # count: sets of documents do.
-        mask = _allowed_mask(borrowed, params, allowed)
-        scored = top_found(borrowed.searcher, q, mask, limit)
+        scored = top_found(borrowed.searcher, q, _filter(borrowed, params).mask, limit)
         if scored is not None:
             top, matched = scored
             return [_Found(borrowed.searcher, docnum, score) for score, docnum in top], matched
