@@ -15,6 +15,7 @@ from tradeportal.search.codec import (
     ArrayCodec,
     ArrayLeafMatcher,
     ArrayPostingsWriter,
+    _term_info,
     read_postings,
 )
 
@@ -109,12 +110,15 @@ def test_every_posting_and_block_statistic_is_whoosh3s():
 
 
 def _positions(postings) -> list[list[int]]:
-    """Each posting's positions, from read_postings' counts and positions."""
+    """Each posting's positions, from read_postings' whole arrays of counts and positions,
+    checked against those read for one posting at a time."""
+    counts, positions = postings.positions.arrays()
     found, start = [], 0
-    for count in postings.counts:
-        found.append(list(postings.positions[start : start + count]))
+    for count in counts:
+        found.append(list(positions[start : start + count]))
         start += count
-    assert start == len(postings.positions)
+    assert start == len(positions)
+    assert [list(postings.positions.of(index)) for index in range(len(found))] == found
     return found
 
 
@@ -154,6 +158,23 @@ def test_a_whole_posting_list_read_at_once_is_what_the_matcher_walks():
             assert not read_postings(segment, "body", b"absent", weights=True).ids
             assert not read_postings(segment, "nofield", b"coffee", weights=True).ids
     assert compared > 20_000 and with_positions > 100, (compared, with_positions)
+
+
+def test_a_term_is_looked_up_as_whoosh_looks_it_up():
+    # Every key of every segment's term index, and keys it does not hold: the same bytes
+    # (or None) as whoosh's own HashReader, on its memory-mapped file.
+    rng = random.Random(11)
+    with _index(ArrayCodec()).reader() as reader:
+        looked_up = 0
+        for segment, _ in reader.leaf_readers():
+            tindex = segment._terms._tindex
+            assert getattr(tindex.dbfile, "_buf", None) is not None  # the probe runs
+            keys = list(tindex.keys())
+            absent = [key + b"x" for key in rng.sample(keys, 200)] + [b"", b"\xff" * 40]
+            for key in keys + absent:
+                assert _term_info(tindex, key) == tindex.get(key)
+                looked_up += 1
+        assert looked_up > 500
 
 
 def test_posting_lists_of_other_codecs_are_left_to_their_matchers():

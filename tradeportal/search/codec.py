@@ -28,12 +28,14 @@ import struct
 import sys
 import zlib
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from hashlib import md5
 from itertools import accumulate, pairwise
 from typing import NamedTuple
 
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PostingsWriter, W3TermInfo
 from whoosh.compat import dumps, loads
+from whoosh.filedb.filetables import md5_hash
 from whoosh.formats import Positions
 from whoosh.matching import ReadTooFar
 from whoosh.system import _INT_SIZE, _int_struct
@@ -241,17 +243,85 @@ class ArrayCodec(W3Codec):
         return ArrayLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
 
 
+class PositionBlocks:
+    """A posting list's positions, left in its blocks' bytes until asked for: a phrase
+    often needs those of a few documents only, of lists holding thousands."""
+
+    __slots__ = ("counts", "firsts", "positions")
+
+    def __init__(self):
+        self.firsts = array("I")  # the list index of each block's first posting
+        self.counts: list = []  # per block: little-endian uint32, each posting's count
+        self.positions: list = []  # per block: little-endian uint32, every position
+
+    def of(self, index: int) -> array:
+        """The positions of the list's posting at ``index``."""
+        block = bisect_right(self.firsts, index) - 1
+        counts = _from_little_endian("I", self.counts[block])
+        within = index - self.firsts[block]
+        start = sum(counts[:within])
+        return _from_little_endian(
+            "I", self.positions[block][4 * start : 4 * (start + counts[within])]
+        )
+
+    def arrays(self) -> tuple[array, array]:
+        """Every posting's count of positions, and every position, of the whole list."""
+        return (
+            _from_little_endian("I", b"".join(self.counts)),
+            _from_little_endian("I", b"".join(self.positions)),
+        )
+
+
 class Postings(NamedTuple):
     """A term's whole posting list in one segment: ids ascending, their weights, and
-    their positions (each posting's count, then all of them in order)."""
+    their positions."""
 
     ids: array  # uint32
     weights: array | None = None  # float32, one per id, when asked for
-    counts: array | None = None  # uint32, one per id, when positions are asked for
-    positions: array | None = None  # uint32
+    positions: PositionBlocks | None = None  # when asked for
 
 
-_NO_POSTINGS = Postings(array("I"), array("f"), array("I"), array("I"))
+_NO_POSTINGS = Postings(array("I"), array("f"), PositionBlocks())
+
+
+# A W3TermInfo: flags and statistics, then the list's offset and length in the postings
+# file (when not inlined).
+_TERM_STATISTICS_SIZE = W3TermInfo._struct.size
+_EXTENT = struct.Struct("!qi")
+# whoosh's hash file: a slot is (key hash, item position), an item (key length, value
+# length, key, value); all big-endian.
+_SLOT = struct.Struct("!Iq")
+_ITEM_LENGTHS = struct.Struct("!ii")
+
+
+def _term_info(tindex, key: bytes) -> bytes | None:
+    """``tindex.get(key)``: a term's info bytes from the term index, or None.
+
+    The same probe as whoosh's HashReader, on its memory-mapped bytes directly: a search
+    of two words looks up some fifty terms, and whoosh's generators and file reads took
+    ~2.8 µs a lookup, this ~1.7 µs (measured).
+    """
+    buffer = getattr(tindex.dbfile, "_buf", None)
+    if buffer is None or tindex.hashfn is not md5_hash:
+        return tindex.get(key)
+    keyhash = int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")
+    table, slots = tindex.tables[keyhash & 255]
+    if not slots:
+        return None
+    slot, end = table + (keyhash >> 8) % slots * _SLOT.size, table + slots * _SLOT.size
+    for _ in range(slots):
+        slot_hash, item = _SLOT.unpack_from(buffer, slot)
+        if not item:
+            return None
+        if slot_hash == keyhash:
+            key_length, value_length = _ITEM_LENGTHS.unpack_from(buffer, item)
+            start = item + _ITEM_LENGTHS.size
+            if key_length == len(key) and buffer[start : start + key_length] == key:
+                return bytes(buffer[start + key_length : start + key_length + value_length])
+        slot += _SLOT.size
+        if slot == end:
+            slot = table
+    return None
 
 
 def read_postings(reader, fieldname: str, btext: bytes, *, weights: bool, positions=False):
@@ -268,23 +338,21 @@ def read_postings(reader, fieldname: str, btext: bytes, *, weights: bool, positi
     tindex = getattr(terms, "_tindex", None)
     if tindex is None or not isinstance(terms._codec, ArrayCodec):
         return None
-    found = tindex.get(terms._keycoder(fieldname, btext))
+    found = _term_info(tindex, terms._keycoder(fieldname, btext))
     if found is None:
         return _NO_POSTINGS
-    terminfo = W3TermInfo.from_bytes(found)
-    if terminfo.is_inlined():
-        # Postings kept in the term index: whoosh-reloaded 2.7.5 fails writing them
-        # (W3PostingsWriter calls a missing set_inline), so no index of ours has any.
+    if found[0]:  # W3TermInfo's flags: postings kept in the term index
+        # whoosh-reloaded 2.7.5 fails writing them (W3PostingsWriter calls a missing
+        # set_inline), so no index of ours has any.
         return None
-    offset, length = terminfo.extent()
-    if isinstance(length, tuple):  # whoosh-reloaded 2.7.5 reads it back as a 1-tuple
-        (length,) = length
+    # Only where the list is: W3TermInfo.from_bytes unpacks every statistic (~2 µs).
+    offset, length = _EXTENT.unpack_from(found, _TERM_STATISTICS_SIZE)
     # Slices of a memoryview copy nothing: the parts are copied once, joined.
     view = memoryview(terms._postfile.get(offset, length))
     if view[:4] != _MAGIC:
         return None
-    id_parts, weight_parts, count_parts, position_parts = [], [], [], []
-    block = 4
+    id_parts, weight_parts, position_blocks = [], [], PositionBlocks() if positions else None
+    block, first = 4, 0
     while True:
         (block_length,) = _int_struct.unpack_from(view, block)
         count, weights_kind, values_kind = _BLOCK_KINDS.unpack_from(view, block + _INT_SIZE)
@@ -304,18 +372,19 @@ def read_postings(reader, fieldname: str, btext: bytes, *, weights: bool, positi
             if values_kind != _POSITION_ARRAYS:
                 return None
             counts_start = ids_end + _weights_size(weights_kind, count)
-            count_parts.append(view[counts_start : counts_start + 4 * count])
-            position_parts.append(
+            position_blocks.firsts.append(first)
+            position_blocks.counts.append(view[counts_start : counts_start + 4 * count])
+            position_blocks.positions.append(
                 view[counts_start + 4 * count : block + _INT_SIZE + abs(block_length)]
             )
         if block_length < 0:
             break
         block += _INT_SIZE + block_length
+        first += count
     return Postings(
         _from_little_endian("I", b"".join(id_parts)),
         _from_little_endian("f", b"".join(weight_parts)) if weights else None,
-        _from_little_endian("I", b"".join(count_parts)) if positions else None,
-        _from_little_endian("I", b"".join(position_parts)) if positions else None,
+        position_blocks,
     )
 
 

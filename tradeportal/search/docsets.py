@@ -8,25 +8,58 @@ query are combined with NumPy's set operations (building Python sets of the ids 
 the documents found (see ``FoundDocuments`` and query.found_then_scored).
 """
 
+from bisect import bisect_left
+
 import numpy as np
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.matching.wrappers import WrappingMatcher
 
-from tradeportal.search.codec import read_postings
+from tradeportal.search.codec import Postings, read_postings
 
 # Document numbers of one segment, ascending, without repeats.
 _NONE = np.zeros(0, dtype=np.uint32)
 
 
-def term_array(reader, fieldname: str, text: str, read=read_postings) -> np.ndarray:
+class Reads:
+    """What one search reads, each once: a term's posting list in a segment
+    (codec.read_postings) and the documents holding a phrase. A phrase's documents are
+    found from its words' positions, then scored from their weights (found_scoring.py):
+    both steps ask here."""
+
+    def __init__(self, *, weights: bool = True):
+        self.weights = weights  # read with every list: a search scores what it finds
+        # Keyed by the reader's id: readers outlive the search that holds this.
+        self._postings: dict[tuple[int, str, bytes], Postings | None] = {}
+        self._phrases: dict[tuple[int, str, tuple[str, ...]], np.ndarray | None] = {}
+
+    def postings(self, reader, fieldname: str, btext: bytes, *, positions=False):
+        """codec.read_postings (with positions when asked), read once."""
+        key = (id(reader), fieldname, btext)
+        found = self._postings.get(key)
+        if found is None or (positions and found.positions is None):
+            found = read_postings(
+                reader, fieldname, btext, weights=self.weights, positions=positions
+            )
+            self._postings[key] = found
+        return found
+
+    def phrase(self, reader, fieldname: str, words: list[str]) -> np.ndarray | None:
+        """phrase_array, found once."""
+        key = (id(reader), fieldname, tuple(words))
+        if key not in self._phrases:
+            self._phrases[key] = phrase_array(reader, fieldname, words, self)
+        return self._phrases[key]
+
+
+def term_array(reader, fieldname: str, text: str, reads: Reads | None = None) -> np.ndarray:
     """Return the (segment) document numbers holding a term, deletions left out, as a
-    sorted array. ``read``: read_postings, or one that remembers what it read."""
+    sorted array. ``reads``: what the search has read already."""
     try:
         btext = reader.schema[fieldname].to_bytes(text)
     except (KeyError, ValueError):
         return _NONE
-    postings = read(reader, fieldname, btext, weights=False)
+    postings = (reads or Reads(weights=False)).postings(reader, fieldname, btext)
     if postings is None:  # another codec: Whoosh's matcher
         if (fieldname, btext) not in reader:
             return _NONE
@@ -40,32 +73,33 @@ def _sorted(numbers) -> np.ndarray:
     return np.sort(np.fromiter(numbers, dtype=np.uint32))
 
 
-def doc_array(searcher, q, read=read_postings) -> np.ndarray:
+def doc_array(searcher, q, reads: Reads | None = None) -> np.ndarray:
     """Return the document numbers of one segment's ``searcher`` that ``q`` matches, as a
-    sorted array: words combined by NumPy's set operations, at C speed. ``read``: as
-    for term_array."""
+    sorted array: words combined by NumPy's set operations, at C speed. ``reads``: what
+    the search has read already."""
+    reads = reads or Reads(weights=False)
     if isinstance(q, wq.Term):
-        return term_array(searcher.reader(), q.fieldname, q.text, read)
+        return term_array(searcher.reader(), q.fieldname, q.text, reads)
     if isinstance(q, FoundDocuments):
-        return q.sorted_ids(searcher, read)
+        return q.sorted_ids(searcher, reads)
     if isinstance(q, CountedOn):
-        return doc_array(searcher, q.found, read)
+        return doc_array(searcher, q.found, reads)
     if isinstance(q, Boosted):
-        return doc_array(searcher, q.child, read)
+        return doc_array(searcher, q.child, reads)
     if isinstance(q, wq.Or):
-        return _union([doc_array(searcher, sub, read) for sub in q.subqueries])
+        return _union([doc_array(searcher, sub, reads) for sub in q.subqueries])
     if isinstance(q, wq.And):
         found = None
         for sub in q.subqueries:
-            ids = doc_array(searcher, sub, read)
+            ids = doc_array(searcher, sub, reads)
             found = ids if found is None else _intersection(found, ids)
             if not len(found):
                 return _NONE
         return _NONE if found is None else found
     if isinstance(q, wq.AndMaybe):
-        return doc_array(searcher, q.a, read)
+        return doc_array(searcher, q.a, reads)
     if is_phrase(q):
-        found = phrase_array(searcher.reader(), q.fieldname, q.words, read=read)
+        found = reads.phrase(searcher.reader(), q.fieldname, q.words)
         if found is not None:
             return found
     # Fuzzy terms, prefixes, phrases in old segments: Whoosh's own walk.
@@ -77,27 +111,23 @@ def is_phrase(q) -> bool:
     return type(q) is wq.Phrase and q.slop == 1 and q.char_ranges is None
 
 
-def phrase_array(
-    reader, fieldname: str, words: list[str], within=None, read=read_postings
-) -> np.ndarray | None:
+def phrase_array(reader, fieldname: str, words: list[str], reads: Reads) -> np.ndarray | None:
     """Return the documents (sorted numbers, deletions left out) whose ``fieldname``
-    holds ``words`` one after another, as Whoosh's Phrase finds them; only among
-    ``within`` (sorted) if given; None when the positions are not kept as arrays (a
-    segment of an earlier codec): ask Whoosh then. ``read``: read_postings, or one
-    that remembers what it read.
+    holds ``words`` one after another, as Whoosh's Phrase finds them; None when the
+    positions are not kept as arrays (a segment of an earlier codec): ask Whoosh then.
 
     Each word's positions in the documents holding every word become keys (document,
     position - its place in the phrase): the phrase starts where every word has a key.
     """
     if fieldname not in reader.schema or not words:
         return _NONE
-    lists, found = [], within
+    lists, found = [], None
     for word in words:
         try:
             btext = reader.schema[fieldname].to_bytes(word)
         except ValueError:
             return _NONE
-        postings = read(reader, fieldname, btext, weights=False, positions=True)
+        postings = reads.postings(reader, fieldname, btext, positions=True)
         if postings is None:
             return None
         ids = np.frombuffer(postings.ids, dtype=np.uint32)
@@ -108,6 +138,8 @@ def phrase_array(
     deleted = reader.deleted_docs_set
     if deleted:
         found = found[~np.isin(found, _sorted(deleted))]
+    if len(found) <= _FEW:
+        return _phrase_in_few(lists, found)
     starts = None
     for place, postings in enumerate(lists):
         # A word before its place (position < place) cannot follow the earlier words; its
@@ -118,17 +150,41 @@ def phrase_array(
     return _distinct((starts >> 32).astype(np.uint32))
 
 
+# Up to this many documents holding every word of a phrase, their positions are read
+# and compared one document at a time: NumPy's calls cost more (~1 µs each, some thirty
+# per word), and their arrays would hold every position of the words' lists.
+_FEW = 8
+
+
+def _phrase_in_few(lists, found: np.ndarray) -> np.ndarray:
+    """phrase_array's last step for a few documents: those where some position of the
+    first word is followed by the others, in order."""
+    holding = []
+    for docnum in found.tolist():
+        starts = None
+        for place, postings in enumerate(lists):
+            at = bisect_left(postings.ids, docnum)
+            shifted = {position - place for position in postings.positions.of(at)}
+            starts = shifted if starts is None else starts & shifted
+            if not starts:
+                break
+        if starts:
+            holding.append(docnum)
+    return np.array(holding, dtype=np.uint32)
+
+
 def _position_keys(postings, documents: np.ndarray) -> np.ndarray:
     """(document << 32) + position of each position of the term in ``documents`` (all
     holding it), sorted."""
     ids = np.frombuffer(postings.ids, dtype=np.uint32)
-    counts = np.frombuffer(postings.counts, dtype=np.uint32).astype(np.int64)
+    counts, positions = postings.positions.arrays()
+    counts = np.frombuffer(counts, dtype=np.uint32).astype(np.int64)
     at = np.searchsorted(ids, documents)
     first = (np.cumsum(counts) - counts)[at]  # where each document's positions start
     each = counts[at]
     # The indexes first[i] .. first[i] + each[i] - 1 of every document i, in one array.
     steps = np.arange(each.sum()) - np.repeat(np.cumsum(each) - each, each)
-    positions = np.frombuffer(postings.positions, dtype=np.uint32)[np.repeat(first, each) + steps]
+    positions = np.frombuffer(positions, dtype=np.uint32)[np.repeat(first, each) + steps]
     return (np.repeat(documents.astype(np.int64), each) << 32) + positions
 
 
@@ -215,10 +271,10 @@ class FoundDocuments(_Wrapping):
         # its id cannot be reused by another reader meanwhile.
         self._found: dict[int, tuple[object, np.ndarray]] = {}
 
-    def sorted_ids(self, searcher, read=read_postings) -> np.ndarray:
+    def sorted_ids(self, searcher, reads: Reads | None = None) -> np.ndarray:
         reader = searcher.reader()
         if id(reader) not in self._found:
-            self._found[id(reader)] = (reader, doc_array(searcher, self.child, read))
+            self._found[id(reader)] = (reader, doc_array(searcher, self.child, reads))
         return self._found[id(reader)][1]
 
     def matcher(self, searcher, context=None):

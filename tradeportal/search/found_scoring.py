@@ -25,21 +25,22 @@ of the bench's largest searches (4-9 ms; Whoosh's collector, which skips blocks 
 postings that cannot enter the top N, took 30-70 ms on them).
 """
 
+from bisect import bisect_left
+
 import numpy as np
 from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25FScorer
 
 from tradeportal.search.backend import RankedBM25F
-from tradeportal.search.codec import Postings, read_postings
 from tradeportal.search.column_arrays import LENGTH_OF_CODE, FieldLengths, field_lengths
 from tradeportal.search.docsets import (
     Boosted,
     CountedOn,
     FoundDocuments,
+    Reads,
     doc_array,
     is_phrase,
-    phrase_array,
 )
 
 
@@ -72,23 +73,14 @@ _LENGTHS = np.array([0.0, *LENGTH_OF_CODE[1:]])
 
 
 class _Search:
-    """What one search's scoring shares across segments: a field term's scorer (its idf
-    and the field's average length are the whole index's)."""
+    """What one search's scoring shares across segments: what it has read (docsets.Reads)
+    and a field term's scorer (its idf and the field's average length are the whole
+    index's)."""
 
     def __init__(self, searcher):
         self.weighting = searcher.weighting
         self.scorers: dict[tuple[str, str], object] = {}
-        self.postings: dict[tuple[int, str, bytes], Postings | None] = {}
-
-    def read(self, reader, fieldname: str, btext: bytes, *, weights=True, positions=False):
-        """codec.read_postings, read once per search (a phrase's words are found from
-        their positions, then scored from their weights)."""
-        key = (id(reader), fieldname, btext)  # readers outlive the search
-        found = self.postings.get(key)
-        if found is None or (positions and found.counts is None):
-            found = read_postings(reader, fieldname, btext, weights=True, positions=positions)
-            self.postings[key] = found
-        return found
+        self.reads = Reads()
 
     def lengths(self, reader, fieldname: str):
         if isinstance(self.weighting, RankedBM25F):  # kept with the searcher
@@ -122,17 +114,21 @@ def _add_score(search, segment, q, numbers: np.ndarray, scores: np.ndarray, boos
 
 def _add_phrase_score(search, segment, q, numbers, scores, boost) -> None:
     """A phrase scores as Whoosh's Phrase does: the sum of its words' scores, in the
-    documents holding it."""
-    found = phrase_array(segment.reader(), q.fieldname, q.words, numbers, search.read)
+    documents holding it (found once per search: finding them asked first)."""
+    found = search.reads.phrase(segment.reader(), q.fieldname, q.words)
     if found is None:  # positions of an earlier codec: Whoosh finds the phrase
-        found = doc_array(segment, q, search.read)
+        found = doc_array(segment, q, search.reads)
     if not len(found):
         return
-    holding = np.isin(numbers, found)
-    words = np.zeros(len(numbers))
+    # Which of ``numbers`` hold it (both sorted; np.isin costs ~10 µs on any size).
+    at = np.minimum(found.searchsorted(numbers), len(found) - 1)
+    holding = np.flatnonzero(found[at] == numbers)
+    if not len(holding):
+        return
+    words = np.zeros(len(holding))
     for word in q.words:
-        _add_term_score(search, segment, q.fieldname, word, numbers, words, 1.0)
-    scores[holding] += boost * words[holding]
+        _add_term_score(search, segment, q.fieldname, word, numbers[holding], words, 1.0)
+    scores[holding] += boost * words
 
 
 def _add_term_score(search, segment, fieldname, text, numbers, scores, boost) -> None:
@@ -143,7 +139,7 @@ def _add_term_score(search, segment, fieldname, text, numbers, scores, boost) ->
     except ValueError:
         return
     reader = segment.reader()
-    postings = search.read(reader, fieldname, btext)
+    postings = search.reads.postings(reader, fieldname, btext)
     if postings is not None and not postings.ids:
         return
     lengths = search.lengths(reader, fieldname) if postings is not None else None
@@ -156,6 +152,9 @@ def _add_term_score(search, segment, fieldname, text, numbers, scores, boost) ->
     if type(scorer) is not BM25FScorer:  # one whose formula may not take arrays
         _add_matcher_scores(segment, fieldname, btext, numbers, scores, boost)
         return
+    if len(numbers) <= _FEW:
+        _add_few_scores(postings, lengths.codes, scorer, numbers, scores, boost)
+        return
     # Where each document would be in the list, and which ones are there.
     ids = np.frombuffer(postings.ids, dtype=np.uint32)
     positions = np.minimum(np.searchsorted(ids, numbers), len(ids) - 1)
@@ -167,6 +166,24 @@ def _add_term_score(search, segment, fieldname, text, numbers, scores, boost) ->
     # Whoosh's own BM25 formula, given arrays: the same float operations in the same
     # order as for one document.
     scores[holding] += boost * scorer._score(weights.astype(float), _LENGTHS[codes])
+
+
+# Up to this many documents, scoring one at a time in Python is cheaper than NumPy's two
+# dozen calls of ~1 µs each (a phrase is often in a few documents of a field).
+_FEW = 8
+_LENGTH_VALUES = _LENGTHS.tolist()
+
+
+def _add_few_scores(postings, codes: bytes, scorer, numbers, scores, boost) -> None:
+    """_add_term_score's NumPy step for a few documents, one at a time: the same float
+    operations, as Whoosh does them for one document."""
+    ids, weights, at = postings.ids, postings.weights, 0
+    for index, docnum in enumerate(numbers.tolist()):  # ascending
+        at = bisect_left(ids, docnum, at)
+        if at == len(ids):
+            return
+        if ids[at] == docnum:
+            scores[index] += boost * scorer._score(weights[at], _LENGTH_VALUES[codes[docnum]])
 
 
 def _add_matcher_scores(segment, fieldname, btext, numbers, scores, boost) -> None:
@@ -217,9 +234,9 @@ def top_found(searcher, q, allowed, limit: int):
     numbers, scores = [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
     for segment, offset in searcher.leaf_searchers():
         if isinstance(finding, FoundDocuments):
-            found = finding.sorted_ids(segment, search.read)
+            found = finding.sorted_ids(segment, search.reads)
         else:
-            found = doc_array(segment, finding, search.read)
+            found = doc_array(segment, finding, search.reads)
         local = found[allowed[found.astype(np.int64) + offset]]
         if not len(local):
             continue

@@ -47,16 +47,19 @@ def snippet(
     return _marked(text, spans, start, end)
 
 
+_MARK, _END, _BEFORE, _AFTER = Markup("<mark>"), Markup("</mark>"), Markup("… "), Markup(" …")
+
+
 def _marked(text: str, spans: list[tuple[int, int]], start: int, end: int) -> Markup:
-    parts = [Markup("… ")] if start else []
+    parts = [_BEFORE] if start else []
     position = start
     for span_start, span_end in spans:
         if span_start < position or span_end > end:
             continue
-        parts.append(escape(text[position:span_start]))
-        parts.append(Markup("<mark>%s</mark>") % text[span_start:span_end])
+        parts += (escape(text[position:span_start]), _MARK, escape(text[span_start:span_end]))
+        parts.append(_END)
         position = span_end
     parts.append(escape(text[position:end]))
     if end < len(text):
-        parts.append(Markup(" …"))
+        parts.append(_AFTER)
     return Markup("").join(parts)

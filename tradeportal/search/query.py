@@ -135,22 +135,21 @@ def _language_terms(text: str) -> dict[str, list[str]]:
 def match_query(unit: Unit):
     """Return a query finding (not scoring) the documents ``unit_query`` finds, or more.
 
-    One posting list per language instead of one per field; context fields keep their
-    "every word" reading of a phrase. A phrase may also match across two fields' texts
-    in the combined field: such a document scores only for its other words.
+    Words: one posting list per language instead of one per field. A phrase: in each
+    field, as it is scored (context fields keep their "every word" reading of it); the
+    search finds each field's phrase once and scores from it (docsets.Reads), and no
+    phrase spans two fields' texts, as it could in the combined field.
     """
     terms_by_language = _language_terms(unit.text)
+    if unit.phrase:
+        fields = {field: language for field, (language, _boost) in TEXT_FIELDS.items()}
+    else:
+        fields = {field: language for language, field in MATCH_FIELDS.items()}
     alternatives = [
         _field_query(field, terms_by_language[language], unit.phrase, 1.0)
-        for language, field in MATCH_FIELDS.items()
+        for field, language in fields.items()
         if terms_by_language[language]
     ]
-    if unit.phrase:
-        alternatives += [
-            _field_query(field, terms_by_language[language], False, 1.0)
-            for field, (language, _boost) in TEXT_FIELDS.items()
-            if field.startswith("context") and terms_by_language[language]
-        ]
     digits = code_digits(unit.text)
     if digits:
         alternatives.append(wq.Term("codes", digits))
@@ -205,7 +204,7 @@ def build_query(units: list[Unit], *, fuzzy: bool = False, every_word: bool = Fa
         return None
     if len(queries) == 1:
         unit, q = queries[0]
-        # A phrase intersects its words in every field: find it on the combined fields.
+        # A phrase: found in each field (see match_query), then scored there.
         if unit.phrase:
             return found_then_scored(match_query(unit), q)
         # One term per language: the combined fields hold exactly the documents of its

@@ -325,9 +325,10 @@ def _run(borrowed, q, params: SearchParams):
     return results, matching_documents(borrowed.searcher, matching_part(q), allowed)
 
 
-def _attempts(units: list[Unit], corrected: list[Unit] | None):
-    """The queries to try, cheapest first, each built only when it is tried."""
-    yield build_query(units, every_word=True), False
+def _attempts(units: list[Unit], corrected: list[Unit] | None, every_word):
+    """The queries to try, cheapest first (``every_word``: the first, built), each built
+    only when it is tried."""
+    yield every_word, False
     if corrected:
         yield build_query(corrected, every_word=True), True
     yield build_query(units), False
@@ -335,14 +336,17 @@ def _attempts(units: list[Unit], corrected: list[Unit] | None):
     yield (wq.Or([fuzzy, build_query(corrected)]) if corrected else fuzzy), True
 
 
-def _word_results(borrowed, units: list[Unit], params: SearchParams, outcome: SearchResults):
-    """Run the cheapest query that finds enough: every word, then the corrected words,
-    then some of the words, then close spellings; keep the one that found the most.
+def _word_results(
+    borrowed, units: list[Unit], every_word, params: SearchParams, outcome: SearchResults
+):
+    """Run the cheapest query that finds enough: every word (``every_word``, built), then
+    the corrected words, then some of the words, then close spellings; keep the one that
+    found the most.
     """
     corrected = correct_units(borrowed.searcher, units)
     outcome.corrected = units_text(corrected) if corrected else None
     best, tried = None, []
-    for q, is_fuzzy in _attempts(units, corrected):
+    for q, is_fuzzy in _attempts(units, corrected, every_word):
         if q in tried:  # one word: "every word" and "some words" are the same query
             continue
         tried.append(q)
@@ -363,11 +367,12 @@ def run_search(store: IndexStore, params: SearchParams) -> SearchResults:
         if params.code_prefix:
             found = _run(borrowed, code_query(params.code_prefix), params)
         else:
-            if build_query(units) is None:
+            every_word = build_query(units, every_word=True)
+            if every_word is None:  # no word makes a query, in either shape
                 outcome.no_words = True
                 return outcome
             outcome.language = guess_language(params.text, borrowed.searcher)
-            found, units = _word_results(borrowed, units, params, outcome)
+            found, units = _word_results(borrowed, units, every_word, params, outcome)
         results, matched = found
         outcome.total = len(matched)
         outcome.pages = min(math.ceil(outcome.total / params.page_size), params.max_pages)
