@@ -2,6 +2,7 @@
 
 import random
 
+import numpy as np
 import pytest
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec
@@ -15,6 +16,7 @@ from tradeportal.search.codec import (
     ArrayCodec,
     ArrayLeafMatcher,
     ArrayPostingsWriter,
+    ColumnLeafMatcher,
     _term_info,
     read_postings,
 )
@@ -35,6 +37,8 @@ def _documents(rng: random.Random, count: int):
             # Rare words: blocks of one posting; each item twice: blocks whose weights
             # are all 2.
             "title": f"item{number % 97} item{number % 97} " + ("unique" if number == 5 else ""),
+            # A word repeated: keyword values (frequencies, of a fixed size) that differ.
+            "labels": " ".join(rng.choices(WORDS[:3], k=rng.randint(0, 5))),
         }
 
 
@@ -45,6 +49,7 @@ def _index(codec, batches=3, per_batch=400, delete=()):
         tags=KEYWORD(),
         size=NUMERIC(int),
         title=TEXT(),
+        labels=KEYWORD(),
     )
     ix = RamStorage().create_index(schema)
     rng = random.Random(4)
@@ -110,9 +115,10 @@ def test_every_posting_and_block_statistic_is_whoosh3s():
 
 
 def _positions(postings) -> list[list[int]]:
-    """Each posting's positions, from read_postings' whole arrays of counts and positions,
+    """Each posting's positions, from read_postings' whole columns of counts and positions,
     checked against those read for one posting at a time."""
-    counts, positions = postings.positions.arrays()
+    counts = np.frombuffer(postings.positions.counts, dtype="<u4").tolist()
+    positions = np.frombuffer(postings.positions.positions, dtype="<u4").tolist()
     found, start = [], 0
     for count in counts:
         found.append(list(positions[start : start + count]))
@@ -177,14 +183,16 @@ def test_a_term_is_looked_up_as_whoosh_looks_it_up():
         assert looked_up > 500
 
 
-def test_posting_lists_of_other_codecs_are_left_to_their_matchers():
-    for codec in (W3Codec(), _FirstVersionCodec()):
+def test_posting_lists_of_other_codecs_and_versions_are_left_to_their_matchers():
+    for codec in (W3Codec(), _FirstVersionCodec(), _SecondVersionCodec(), _ThirdVersionCodec()):
         with _index(codec, batches=1).reader() as reader:
+            assert reader.postings("body", b"coffee").is_active()
             assert read_postings(reader, "body", b"coffee", weights=True) is None
-    # The second version kept ids whole and positions pickled: ids and weights only.
-    with _index(_SecondVersionCodec(), batches=1).reader() as reader:
-        assert read_postings(reader, "body", b"coffee", weights=True).ids
-        assert read_postings(reader, "body", b"coffee", weights=True, positions=True) is None
+    with _index(ArrayCodec(), batches=1).reader() as reader:
+        assert read_postings(reader, "body", b"coffee", weights=True, positions=True).ids
+        # A field without positions: its ids, none of them.
+        assert read_postings(reader, "tags", b"coffee", weights=True).ids
+        assert read_postings(reader, "tags", b"coffee", weights=True, positions=True) is None
 
 
 def test_skipping_lands_where_whoosh3_lands():
@@ -263,31 +271,48 @@ def test_a_merge_rewrites_old_segments_with_this_codec():
 
 
 class _FirstVersionWriter(ArrayPostingsWriter):
+    as_columns = False
     ids_as_deltas = True
     positions_as_arrays = False
 
 
 class _SecondVersionWriter(ArrayPostingsWriter):
+    as_columns = False
     positions_as_arrays = False
 
 
-class _SecondVersionCodec(ArrayCodec):
-    postings_writer_class = _SecondVersionWriter
+class _ThirdVersionWriter(ArrayPostingsWriter):
+    as_columns = False
 
 
 class _FirstVersionCodec(ArrayCodec):
     postings_writer_class = _FirstVersionWriter
 
 
-def test_posting_lists_of_the_first_version_read_the_same():
-    # Indexes built before ids were stored whole (ids as deltas) are read until rebuilt.
-    first, now = _index(_FirstVersionCodec()), _index(ArrayCodec())
-    with first.reader() as old_reader, now.reader() as reader:
+class _SecondVersionCodec(ArrayCodec):
+    postings_writer_class = _SecondVersionWriter
+
+
+class _ThirdVersionCodec(ArrayCodec):
+    postings_writer_class = _ThirdVersionWriter
+
+
+@pytest.mark.parametrize(
+    "codec",
+    [_FirstVersionCodec(), _SecondVersionCodec(), _ThirdVersionCodec()],
+    ids=["id deltas", "positions pickled", "blocks one after another"],
+)
+def test_posting_lists_of_earlier_versions_read_the_same(codec):
+    # Indexes built by earlier versions (blocks one after another) are read by Whoosh's
+    # matchers until rebuilt: every posting and block statistic as this version's.
+    earlier, now = _index(codec), _index(ArrayCodec())
+    with earlier.reader() as old_reader, now.reader() as reader:
         old_segment = next(iter(old_reader.leaf_readers()))[0]
         segment = next(iter(reader.leaf_readers()))[0]
         matcher = old_segment.postings("body", b"coffee")
-        assert isinstance(matcher, ArrayLeafMatcher) and matcher._deltas
-        assert not segment.postings("body", b"coffee")._deltas
+        assert type(matcher) is ArrayLeafMatcher
+        assert matcher._deltas == codec.postings_writer_class.ids_as_deltas
+        assert type(segment.postings("body", b"coffee")) is ColumnLeafMatcher
         for fieldname, btext in segment.all_terms():
             assert _postings(old_segment, fieldname, btext) == _postings(segment, fieldname, btext)
             assert _blocks(old_segment, fieldname, btext) == _blocks(segment, fieldname, btext)

@@ -119,6 +119,7 @@ def _index(segments):
 
 
 class _SecondVersionWriter(ArrayPostingsWriter):
+    as_columns = False
     positions_as_arrays = False
 
 
@@ -177,7 +178,7 @@ def test_blocks_dense_and_sparse_segments_of_both_codecs_and_deletions(name, eve
         [
             (W3Codec(), 700, ["3", "30"]),
             (INDEX_CODEC, 1500, ["900", "1200"]),
-            (_SecondVersionCodec(), 300, []),  # positions pickled: Whoosh finds phrases
+            (_SecondVersionCodec(), 300, []),  # an earlier version: read by Whoosh
             (INDEX_CODEC, 900, ["2400"]),
         ]
     )
