@@ -263,7 +263,8 @@ _LAYOUT_HEADER_SIZE = 4 + _LIST_HEADER.size
 
 
 class ArrayLeafMatcher(W3LeafMatcher):
-    """whoosh3's block matcher, reading blocks written by ArrayPostingsWriter."""
+    """whoosh3's block matcher over lists whose blocks follow one another: this
+    codec's earlier versions, and lists of values kept neither as columns nor as none."""
 
     def _read_header(self):
         postfile = self._postfile
@@ -426,7 +427,7 @@ class ColumnLeafMatcher(ArrayLeafMatcher):
 
 
 class ArrayCodec(W3Codec):
-    """whoosh3, with posting blocks written and read as arrays (term vectors unchanged)."""
+    """whoosh3, with posting lists written as columns (term vectors unchanged)."""
 
     postings_writer_class = ArrayPostingsWriter
 
