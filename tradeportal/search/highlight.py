@@ -8,6 +8,7 @@ added is ``<mark>``, so templates can print the result without ``|safe`` on raw 
 from collections.abc import Collection
 
 from markupsafe import Markup, escape
+from whoosh.support.charset import accent_map
 
 from tradeportal.search.analysis import TOKEN, word_term
 
@@ -15,8 +16,21 @@ from tradeportal.search.analysis import TOKEN, word_term
 def _matches(text: str, terms: Collection[str], language: str) -> list[tuple[int, int]]:
     if not terms or not text:
         return []
-    spans = [(match.span(), match.group()) for match in TOKEN.finditer(text)]
-    return [span for span, word in spans if word_term(word, language) in terms]
+    # The stemmers change a word's ending only: a word can give one of the terms only if
+    # it starts as that term does (its first two letters, or its only one), once
+    # lower-cased and folded as the analyzers do. The others are not analysed: a word
+    # seen for the first time costs ~15 µs to stem.
+    starts = {term[:2] for term in terms}
+    return [
+        match.span()
+        for match in TOKEN.finditer(text)
+        if _could_give(match.group().lower().translate(accent_map), starts)
+        and word_term(match.group(), language) in terms
+    ]
+
+
+def _could_give(folded: str, starts: set[str]) -> bool:
+    return folded[:2] in starts or folded[:1] in starts
 
 
 def highlight(text: str | None, terms: Collection[str], language: str = "en") -> Markup:

@@ -269,10 +269,8 @@ def guess_language(text: str, searcher=None) -> str:
         # "in" stops at the first segment holding the term; doc_frequency reads them all.
         reader = searcher.reader()
         for word in words:
-            en_terms = analyze(english_analyzer(), word)
-            fr_terms = analyze(french_analyzer(), word)
-            english += sum(("title_en", t) in reader for t in en_terms)
-            french += sum(("title_fr", t) in reader for t in fr_terms)
+            english += sum(("title_en", t) in reader for t in analyze_words(word, "en"))
+            french += sum(("title_fr", t) in reader for t in analyze_words(word, "fr"))
     if french > english:
         return "fr"
     if english > french:
