@@ -325,10 +325,10 @@ def _run(borrowed, q, params: SearchParams):
     return results, matching_documents(borrowed.searcher, matching_part(q), allowed)
 
 
-def _attempts(units: list[Unit], corrected: list[Unit] | None, every_word):
-    """The queries to try, cheapest first (``every_word``: the first, built), each built
-    only when it is tried."""
-    yield every_word, False
+def _attempts(units: list[Unit], corrected: list[Unit] | None, every_word_query):
+    """The queries to try, cheapest first (``every_word_query``: the first, built), each
+    built only when it is tried."""
+    yield every_word_query, False
     if corrected:
         yield build_query(corrected, every_word=True), True
     yield build_query(units), False
@@ -337,16 +337,16 @@ def _attempts(units: list[Unit], corrected: list[Unit] | None, every_word):
 
 
 def _word_results(
-    borrowed, units: list[Unit], every_word, params: SearchParams, outcome: SearchResults
+    borrowed, units: list[Unit], every_word_query, params: SearchParams, outcome: SearchResults
 ):
-    """Run the cheapest query that finds enough: every word (``every_word``, built), then
+    """Run the cheapest query that finds enough: every word (``every_word_query``), then
     the corrected words, then some of the words, then close spellings; keep the one that
     found the most.
     """
     corrected = correct_units(borrowed.searcher, units)
     outcome.corrected = units_text(corrected) if corrected else None
     best, tried = None, []
-    for q, is_fuzzy in _attempts(units, corrected, every_word):
+    for q, is_fuzzy in _attempts(units, corrected, every_word_query):
         if q in tried:  # one word: "every word" and "some words" are the same query
             continue
         tried.append(q)
@@ -367,12 +367,12 @@ def run_search(store: IndexStore, params: SearchParams) -> SearchResults:
         if params.code_prefix:
             found = _run(borrowed, code_query(params.code_prefix), params)
         else:
-            every_word = build_query(units, every_word=True)
-            if every_word is None:  # no word makes a query, in either shape
+            every_word_query = build_query(units, every_word=True)
+            if every_word_query is None:  # no word makes a query, in either shape
                 outcome.no_words = True
                 return outcome
             outcome.language = guess_language(params.text, borrowed.searcher)
-            found, units = _word_results(borrowed, units, every_word, params, outcome)
+            found, units = _word_results(borrowed, units, every_word_query, params, outcome)
         results, matched = found
         outcome.total = len(matched)
         outcome.pages = min(math.ceil(outcome.total / params.page_size), params.max_pages)
