@@ -1,6 +1,8 @@
 """Shared template helpers."""
 
-from tradeportal.templating import select_options
+from flask import url_for
+
+from tradeportal.templating import UrlPattern, select_options
 
 
 def test_select_options_escapes_values_and_labels():
@@ -19,3 +21,12 @@ def test_select_options_marks_only_the_selected_value():
     # The cache keeps labels per list: a renamed country shows its new name.
     renamed = [("FRA", "République française"), *choices[1:]]
     assert "République française" in str(select_options(renamed, None))
+
+
+def test_url_pattern_builds_the_addresses_url_for_builds(app):
+    slugs = ["fish-import-permit", 'a b/c"<x>', "é&?#", "__value__"]
+    with app.test_request_context("/"):
+        for args in ({}, {"date": "2026-01-01"}):
+            pattern = UrlPattern("regulations.regulation_detail", "slug", **args)
+            for slug in slugs:
+                assert pattern(slug) == url_for("regulations.regulation_detail", slug=slug, **args)

@@ -2,8 +2,9 @@
 
 import functools
 from collections.abc import Iterable
+from urllib.parse import quote
 
-from flask import Flask, request
+from flask import Flask, request, url_for
 from markupsafe import Markup
 
 from tradeportal.hs.codes import LEVEL_NAMES, LEVEL_TITLES, format_code, level_count
@@ -40,6 +41,25 @@ def select_options(choices: Iterable[tuple[str, str]], selected: str | None) -> 
 def _rendered_options(choices: tuple[tuple[str, str], ...]) -> list[tuple[str, str, Markup]]:
     # Markup.format escapes the value and the label.
     return [(value, label, _OPTION.format(value, label)) for value, label in choices]
+
+
+class UrlPattern:
+    """The addresses of one endpoint that differ only in one path value, e.g. a slug.
+
+    ``url_for`` costs ~10 µs; a product page listing forty rules with their agencies
+    called it eighty times. This calls it once, with a marker in place of the value, and
+    builds each address around the quoted value.
+    """
+
+    _MARKER = "__value__"
+    _SAFE = "!$&'()*+,/:;=@"  # as werkzeug's path converters quote: the same addresses
+
+    def __init__(self, endpoint: str, name: str, **values):
+        address = url_for(endpoint, **{name: self._MARKER}, **values)
+        self.head, _, self.tail = address.partition(self._MARKER)
+
+    def __call__(self, value: str) -> str:
+        return f"{self.head}{quote(value, safe=self._SAFE)}{self.tail}"
 
 
 def edition_title(edition) -> str:

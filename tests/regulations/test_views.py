@@ -28,12 +28,17 @@ def long_day(app, value: date, language: str = "en") -> str:
         return day(value)
 
 
-def section_text(response, key: str) -> str:
-    """The visible text of one product page section."""
+def section_html(response, key: str) -> str:
+    """The HTML of one product page section."""
     page = response.get_data(as_text=True)
     found = re.search(rf'<section class="product-section" id="{key}">(.*?)</section>', page, re.S)
     assert found, f"no section {key}"
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", found.group(1))).split())
+    return found.group(1)
+
+
+def section_text(response, key: str) -> str:
+    """The visible text of one product page section."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", section_html(response, key))).split())
 
 
 # --- the list -------------------------------------------------------------------------
@@ -260,6 +265,27 @@ def test_the_product_page_shows_rules_with_via_partner_and_illustrative_label(cl
     assert "Export — exports to United Kingdom" in rules
     assert "Processing time 1 working day" in rules
     assert "imports from Mauritius" not in rules
+
+
+def test_the_product_page_links_each_rule_its_agency_and_the_issuers_of_its_documents(client):
+    rules = section_html(client.get("/hs/090121?market=GBR&date=2026-06-01"), "regulations")
+    # The rule's page on the same day, the agency's page, the issuer of a listed form.
+    assert '<a href="/regulations/coffee-import-sps?date=2026-06-01">' in rules
+    nppo = '<a href="/agencies/nppo">National Plant Protection Office (Ministry of Agro-'
+    assert nppo in rules
+    assert f'form PPO-EXP-2</span> <span class="muted">— from {nppo}' in rules
+    tea = section_html(client.get("/hs/090210?date=2026-06-01"), "regulations")
+    assert '<a href="https://commerce.govmu.org" rel="noopener">' in tea
+    # On today's page the rules link without a date.
+    today = section_html(client.get("/hs/090121"), "regulations")
+    assert 'href="/regulations/coffee-import-sps"' in today
+
+
+def test_the_product_page_says_until_when_a_rule_ends(client):
+    rules = section_text(client.get("/hs/020711?date=2025-06-01"), "regulations")
+    assert "Until 31 December 2025" in rules
+    french = section_text(client.get("/hs/020711?date=2025-06-01&lang=fr"), "regulations")
+    assert "31 décembre 2025" in french
 
 
 def test_the_product_page_shows_partner_limits_when_no_market_is_chosen(client):

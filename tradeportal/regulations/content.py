@@ -16,6 +16,7 @@ from tradeportal.countries.queries import countries_by_iso3
 from tradeportal.datafiles import DataFileError, LoadReport, Progress
 from tradeportal.i18n import localized
 from tradeportal.product import ProductContext, ProductSection, register_product_section
+from tradeportal.regulations.briefs import RegulationBrief
 from tradeportal.regulations.models import Agency, Direction, Procedure, Regulation
 from tradeportal.regulations.queries import applicable_procedures, applicable_regulations
 from tradeportal.regulations.schemas import AgencyInput, ProcedureInput, RegulationInput
@@ -68,7 +69,7 @@ PROCEDURES = register_content_type(
 
 @dataclass
 class RegulationItem:
-    regulation: Regulation
+    regulation: RegulationBrief
     via: str  # the prefix it applies through; the page's own code when linked directly
     partner_names: list[str]  # the only partners it applies to; empty: every partner
 

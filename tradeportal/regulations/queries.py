@@ -3,7 +3,8 @@
 What applies to a code is found with one indexed query on the prefix link table (the
 code and its ancestors, ``prefix IN (...)``) joined to the owners in force on the day;
 exclusions and the "applies via" prefix are then resolved in Python, and children are
-eager-loaded with ``selectinload`` so a page costs a fixed number of queries.
+read with one ``IN`` query per kind (regulations as plain rows, see briefs.py; procedures
+with ``selectinload``) so a page costs a fixed number of queries.
 """
 
 import functools
@@ -16,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from tradeportal.db import db
 from tradeportal.hs.codes import normalise_hs_code
 from tradeportal.hs.prefixes import prefixes_of, resolve_applicability
+from tradeportal.regulations.briefs import RegulationBrief, regulation_briefs
 from tradeportal.regulations.models import (
     Agency,
     Direction,
@@ -27,6 +29,7 @@ from tradeportal.regulations.models import (
     RegulationKind,
     RequiredDocument,
 )
+from tradeportal.validity import is_valid_on
 
 KIND_ORDER = {kind: index for index, kind in enumerate(RegulationKind)}
 DIRECTION_ORDER = {direction: index for index, direction in enumerate(Direction)}
@@ -95,27 +98,29 @@ def applicable_regulations(
     *,
     direction: Direction | str | None = None,
     partner: str | None = None,
-) -> list[tuple[Regulation, str]]:
+) -> list[tuple[RegulationBrief, str]]:
     """Return (regulation, via prefix) for every regulation of a country that applies to a code.
 
     A regulation applies when it is in force on ``day`` (both ends inclusive), one of its
     prefixes is the code or an ancestor and none of its exclusions is. With a ``partner``
     only regulations for every partner or listing that partner are kept; without one,
-    partner-limited regulations are kept too (their ``partners`` say for whom).
+    partner-limited regulations are kept too (their ``partner_codes`` say for whom).
+    Regulations come as read-only rows (briefs.py), for the product page and its API.
     """
     digits = normalise_hs_code(code).digits
     wanted = _direction(direction)
     links = _links_to(RegulationHsLink, RegulationHsLink.regulation_id, digits)
     # Selected by primary key only and filtered here: with more conditions in SQL the
     # planner may scan every regulation of the country through its index instead.
-    candidates = _owners(Regulation, REGULATION_DETAILS, links)
-    by_id = {
-        regulation.id: regulation
-        for regulation in candidates
-        if regulation.country_iso3 == country_iso3
-        and regulation.is_valid_on(day)
-        and (wanted is None or regulation.direction == wanted)
-    }
+    candidates = regulation_briefs(
+        {owner for owner, _prefix, _excluded in links},
+        keep=lambda row: (
+            row.country_iso3 == country_iso3
+            and is_valid_on(row.valid_from, row.valid_to, day)
+            and (wanted is None or row.direction == wanted)
+        ),
+    )
+    by_id = {regulation.id: regulation for regulation in candidates}
     via = resolve_applicability(
         digits,
         ((by_id[owner], prefix, excluded) for owner, prefix, excluded in links if owner in by_id),

@@ -9,6 +9,7 @@ from tradeportal.countries.queries import countries_by_iso3
 from tradeportal.errors import render_error
 from tradeportal.hs.catalog import get_catalog
 from tradeportal.i18n import N_, localized
+from tradeportal.regulations.display import rule_lines
 from tradeportal.regulations.models import Direction, RegulationKind
 from tradeportal.regulations.queries import (
     RegulationFilters,
@@ -25,6 +26,7 @@ from tradeportal.regulations.schemas import SLUG
 from tradeportal.validity import InvalidDate, parse_as_of, today
 
 bp = Blueprint("regulations", __name__)
+bp.add_app_template_global(rule_lines)  # the product page's rules, ready to place
 
 CHAPTER = re.compile(r"[0-9]{1,2}")
 MAX_PAGE = 10_000
