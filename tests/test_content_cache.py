@@ -11,6 +11,7 @@ from tests.conftest import dispose, make_app
 from tests.hs.test_views import text_of
 from tradeportal.auth.models import AuditEvent
 from tradeportal.content_cache import current_generation, product_cache, writes_content
+from tradeportal.countries.models import Country
 from tradeportal.db import db, utcnow
 from tradeportal.regulations.models import Regulation
 
@@ -107,6 +108,26 @@ def test_a_change_made_by_another_process_shows_at_once(app, client, layer):
     page = text_of(client.get(PAGE))
     assert "Coffee roasting permit, renamed by another process" in page
     assert regulation.title_en not in page
+
+
+@pytest.mark.config(PAGE_CACHE_ENTRIES=0)
+def test_the_country_pickers_show_a_country_renamed_by_another_process(app, client):
+    """The pickers' list is kept per language and content generation (hs/views.py)."""
+    before = client.get(PAGE).get_data(as_text=True)
+    assert '<option value="GBR" selected>United Kingdom' in before
+    other = make_app(Path(app.instance_path), DATABASE_URL=app.config["DATABASE_URL"])
+    try:
+        with other.app_context():
+            db.session.execute(
+                update(Country).where(Country.iso3 == "GBR").values(name_en="Britain, renamed")
+            )
+            db.session.commit()
+    finally:
+        dispose(other)
+    after = client.get(PAGE).get_data(as_text=True)
+    assert after.count('<option value="GBR" selected>Britain, renamed</option>') == 1
+    assert '<option value="GBR">Britain, renamed</option>' in after  # the origin picker
+    assert "United Kingdom</option>" not in after
 
 
 def _sections(client, url: str) -> str:

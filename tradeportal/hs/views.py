@@ -102,14 +102,30 @@ def _sort_key(name: str) -> str:
 def country_choices() -> list[tuple[str, str]]:
     """Return (ISO alpha-3, name) of every country, by name, for the pickers.
 
-    Names are in the language shown (English when a French name is missing).
+    Names are in the language shown (English when a French name is missing). The list is
+    kept per language for as long as the content generation does not change (see
+    content_cache.py): every product page shows it, and it changes only with the data.
     """
-    if chosen_language() != "fr":
+    language = chosen_language()
+    generation = request_generation()
+    kept_per_language = current_app.extensions.setdefault(_CHOICES_KEY, {})
+    kept = kept_per_language.get(language)
+    if kept is not None and generation is not None and kept[0] == generation:
+        return kept[1]
+    if language != "fr":
         rows = db.session.execute(select(Country.iso3, Country.name_en).order_by(Country.name_en))
-        return [(iso3, name) for iso3, name in rows]
-    rows = db.session.execute(select(Country.iso3, Country.name_fr, Country.name_en))
-    choices = [(iso3, name_fr or name_en) for iso3, name_fr, name_en in rows]
-    return sorted(choices, key=lambda choice: _sort_key(choice[1]))
+        choices = [(iso3, name) for iso3, name in rows]
+    else:
+        rows = db.session.execute(select(Country.iso3, Country.name_fr, Country.name_en))
+        choices = [(iso3, name_fr or name_en) for iso3, name_fr, name_en in rows]
+        choices.sort(key=lambda choice: _sort_key(choice[1]))
+    if generation is not None:
+        kept_per_language[language] = (generation, choices)
+    return choices
+
+
+# In the app's extensions: language -> (content generation, choices).
+_CHOICES_KEY = "tradeportal.hs.country_choices"
 
 
 def product_context(node, day, market: str | None, origin: str | None) -> ProductContext:
