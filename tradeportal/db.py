@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import DateTime, Enum, MetaData, create_engine, event, insert, select, update
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Engine, Result, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -183,6 +183,19 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
+
+    def read(self, statement, parameters: dict | None = None) -> Result:
+        """Run a SELECT of plain columns (no ORM entities) on the session's connection.
+
+        ``session.execute`` adds the ORM's handling of statement and result: ~60 µs a
+        statement, as much as SQLite spends running a small one, and the product page runs
+        ~25. Changes pending in the session are flushed first, as ``session.execute``
+        would, so a read after a write sees it.
+        """
+        session = self.session
+        if session.new or session.dirty or session.deleted:
+            session.flush()
+        return session.connection().execute(statement, parameters)
 
 
 db = Database()

@@ -26,6 +26,23 @@ def normalise_prefix(raw: str) -> str:
     return normalise_hs_code(raw).digits
 
 
+def below(column, code, code_end=None):
+    """SQL condition: ``column`` holds a code strictly below ``code``.
+
+    In a statement built once, ``code`` and ``code_end`` are bind parameters whose values
+    ``below_parameters`` gives.
+    """
+    if code_end is None:
+        code_end = below_parameters(code)["code_end"]
+    return (column > code) & (column < code_end)
+
+
+def below_parameters(code: str) -> dict[str, str]:
+    """Values of the bounds of ``below``."""
+    # ":" sorts right after "9", so the range holds exactly the longer codes starting with it.
+    return {"code": code, "code_end": code + ":"}
+
+
 def resolve_applicability(
     code: str, links: Iterable[tuple[Hashable, str, bool]]
 ) -> dict[Hashable, str]:

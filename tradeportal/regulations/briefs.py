@@ -150,18 +150,16 @@ def regulation_briefs(ids, keep) -> list[RegulationBrief]:
             found = agencies[slug] = AgencyBrief(slug, name_en, name_fr, kind)
         return found
 
-    # The session's connection: Session.execute would add the ORM's result processing.
-    connection = db.session.connection()
     columns = len(_COLUMNS)
-    rows = [row for row in connection.execute(_regulations_statement(), {"ids": ids}) if keep(row)]
+    rows = [row for row in db.read(_regulations_statement(), {"ids": ids}) if keep(row)]
     if not rows:
         return []
     kept = [row.id for row in rows]
     partners: dict[int, list[str]] = {}
-    for regulation_id, iso3 in connection.execute(_partners_statement(), {"ids": kept}):
+    for regulation_id, iso3 in db.read(_partners_statement(), {"ids": kept}):
         partners.setdefault(regulation_id, []).append(iso3)
     documents: dict[int, list[DocumentBrief]] = {}
-    for regulation_id, position, name, form, url, *issuer in connection.execute(
+    for regulation_id, position, name, form, url, *issuer in db.read(
         _documents_statement(), {"ids": kept}
     ):
         documents.setdefault(regulation_id, []).append(

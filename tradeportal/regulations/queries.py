@@ -77,9 +77,7 @@ def _links_to(link_model, owner_column, digits: str) -> list[tuple[int, str, boo
     A query of its own, so the prefix index always drives it: joined to the owners, the
     planner may prefer scanning every owner of the country instead.
     """
-    rows = db.session.execute(
-        _links_statement(link_model, owner_column), {"prefixes": prefixes_of(digits)}
-    )
+    rows = db.read(_links_statement(link_model, owner_column), {"prefixes": prefixes_of(digits)})
     return [(owner, prefix, excluded) for owner, prefix, excluded in rows]
 
 

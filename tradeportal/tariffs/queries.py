@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from tradeportal.countries.queries import groups_of, members_of
 from tradeportal.db import db
 from tradeportal.hs.catalog import Node, get_catalog
-from tradeportal.hs.prefixes import prefixes_of, resolve_applicability
+from tradeportal.hs.prefixes import below, below_parameters, prefixes_of, resolve_applicability
 from tradeportal.memo import per_unit_of_work
 from tradeportal.tariffs.models import (
     InternalTax,
@@ -30,23 +30,6 @@ from tradeportal.tariffs.models import (
 from tradeportal.tariffs.rates import RateKind
 
 LINES_LIMIT = 25
-
-
-def below(column, code, code_end=None):
-    """SQL condition: ``column`` holds a code strictly below ``code``.
-
-    In a statement built once, ``code`` and ``code_end`` are bind parameters whose values
-    ``below_parameters`` gives.
-    """
-    if code_end is None:
-        code_end = below_parameters(code)["code_end"]
-    return (column > code) & (column < code_end)
-
-
-def below_parameters(code: str) -> dict[str, str]:
-    """Values of the bounds of ``below``."""
-    # ":" sorts right after "9", so the range holds exactly the longer codes starting with it.
-    return {"code": code, "code_end": code + ":"}
 
 
 def edition_of(node: Node) -> str:
@@ -181,7 +164,7 @@ def tariff_lines_for(
     editions = {nomenclature, "HS2022"}
     links = [
         row
-        for row in db.session.execute(_line_links_statement(), {"ids": [line.id for line in page]})
+        for row in db.read(_line_links_statement(), {"ids": [line.id for line in page]})
         if row.nomenclature in editions
     ]
     matches = [_line_match(line, code, nomenclature, links) for line in page]
@@ -240,7 +223,7 @@ def _applicability(code: str, owners: list[tuple], link_model, owner_column: str
     applies to all goods, minus its exclusions; one whose links are all below ``code``
     applies to part of it.
     """
-    rows = db.session.execute(
+    rows = db.read(
         _applicability_statement(link_model, owner_column),
         {
             "ids": [owner.id for owner, _ in owners],

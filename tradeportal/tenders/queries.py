@@ -1,13 +1,14 @@
 """Reading tenders: what concerns an HS code on a day, and the filtered list page."""
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 
 from tradeportal.db import db
-from tradeportal.hs.prefixes import prefixes_of, resolve_applicability
+from tradeportal.hs.prefixes import below, below_parameters, prefixes_of, resolve_applicability
 from tradeportal.tenders.models import Tender, TenderHsLink
 
 PER_PAGE = 20
@@ -31,17 +32,29 @@ class TenderMatch:
     within: bool  # True when linked below the page's chapter rather than to it or above
 
 
-def _links_for(code: str) -> Select:
-    """Select the links of the code and its ancestors, and below it when it is a chapter."""
-    condition = TenderHsLink.prefix.in_(prefixes_of(code))
-    if len(code) == 2:
-        condition = or_(condition, TenderHsLink.prefix.startswith(code, autoescape=True))
+@functools.cache
+def _links_statement(chapter: bool) -> Select:
+    """The links of a code and its ancestors, and below it when it is a chapter (built once)."""
+    condition = TenderHsLink.prefix.in_(bindparam("prefixes", expanding=True))
+    if chapter:
+        condition = or_(
+            condition, below(TenderHsLink.prefix, bindparam("code"), bindparam("code_end"))
+        )
     return select(
         TenderHsLink.tender_id,
         TenderHsLink.prefix,
         TenderHsLink.excluded,
         TenderHsLink.cpv_prefix,
     ).where(condition)
+
+
+@functools.cache
+def _tenders_statement(open_only: bool) -> Select:
+    day = bindparam("day")
+    return select(Tender).where(
+        Tender.id.in_(bindparam("ids", expanding=True)),
+        Tender.open_on(day) if open_only else Tender.valid_from <= day,
+    )
 
 
 def tenders_for(code: str, day: date, *, open_only: bool) -> list[TenderMatch]:
@@ -51,7 +64,9 @@ def tenders_for(code: str, day: date, *, open_only: bool) -> list[TenderMatch]:
     ``day`` is returned. Open ones come first (nearest deadline first), then the most
     recent deadlines.
     """
-    links = db.session.execute(_links_for(code)).all()
+    chapter = len(code) == 2
+    parameters = {"prefixes": prefixes_of(code), **(below_parameters(code) if chapter else {})}
+    links = db.read(_links_statement(chapter), parameters).all()
     via = resolve_applicability(
         code, [(link.tender_id, link.prefix, link.excluded) for link in links]
     )
@@ -63,8 +78,9 @@ def tenders_for(code: str, day: date, *, open_only: bool) -> list[TenderMatch]:
             matched.setdefault(link.tender_id, (link.prefix, True))
     if not matched:
         return []
-    condition = Tender.open_on(day) if open_only else Tender.valid_from <= day
-    tenders = db.session.scalars(select(Tender).where(Tender.id.in_(matched), condition)).all()
+    tenders = db.session.scalars(
+        _tenders_statement(open_only), {"ids": sorted(matched), "day": day}
+    ).all()
     results = [
         TenderMatch(tender, prefix, cpv_of[(tender.id, prefix)], within)
         for tender in tenders
