@@ -27,7 +27,8 @@ import functools
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 from flask import Response, current_app, request, session
 from sqlalchemy import BigInteger, event, select
@@ -40,6 +41,8 @@ from tradeportal.i18n import current_locale
 from tradeportal.memo import per_unit_of_work
 from tradeportal.templating import CARRIED_PARAMETERS
 from tradeportal.validity import today
+
+T = TypeVar("T")
 
 NOT_CONTENT = frozenset(
     {
@@ -130,6 +133,26 @@ def current_generation(session: Session) -> int | None:
 def request_generation() -> int | None:
     """The generation as this request first read it: one query, however many caches ask."""
     return current_generation(db.session)
+
+
+_KEPT = "tradeportal.kept_per_generation"
+
+
+def kept_per_generation(key: Hashable, build: Callable[[], T]) -> T:
+    """``build()``'s answer, kept in the app until the content generation moves.
+
+    For small reference lists every page shows (the countries of the pickers): read once
+    per generation instead of once per page. Callers treat the answer as read-only.
+    """
+    generation = request_generation()
+    kept = current_app.extensions.setdefault(_KEPT, {})
+    found = kept.get(key)
+    if found is not None and generation is not None and found[0] == generation:
+        return found[1]
+    answer = build()
+    if generation is not None:
+        kept[key] = (generation, answer)
+    return answer
 
 
 class RenderedCache:

@@ -4,12 +4,14 @@ import unicodedata
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup
-from sqlalchemy import select
 
-from tradeportal.content_cache import product_cache, request_generation, shared_page
-from tradeportal.countries.models import Country
-from tradeportal.countries.queries import country_exists
-from tradeportal.db import db
+from tradeportal.content_cache import (
+    kept_per_generation,
+    product_cache,
+    request_generation,
+    shared_page,
+)
+from tradeportal.countries.queries import country_exists, country_names
 from tradeportal.errors import render_error
 from tradeportal.hs.catalog import get_catalog
 from tradeportal.hs.codes import InvalidHSCode
@@ -102,30 +104,17 @@ def _sort_key(name: str) -> str:
 def country_choices() -> list[tuple[str, str]]:
     """Return (ISO alpha-3, name) of every country, by name, for the pickers.
 
-    Names are in the language shown (English when a French name is missing). The list is
-    kept per language for as long as the content generation does not change (see
-    content_cache.py): every product page shows it, and it changes only with the data.
+    Names are in the language shown (English when a French name is missing); French names
+    sort without regard to accents. Kept until the content generation moves.
     """
     language = chosen_language()
-    generation = request_generation()
-    kept_per_language = current_app.extensions.setdefault(_CHOICES_KEY, {})
-    kept = kept_per_language.get(language)
-    if kept is not None and generation is not None and kept[0] == generation:
-        return kept[1]
-    if language != "fr":
-        rows = db.session.execute(select(Country.iso3, Country.name_en).order_by(Country.name_en))
-        choices = [(iso3, name) for iso3, name in rows]
-    else:
-        rows = db.session.execute(select(Country.iso3, Country.name_fr, Country.name_en))
-        choices = [(iso3, name_fr or name_en) for iso3, name_fr, name_en in rows]
-        choices.sort(key=lambda choice: _sort_key(choice[1]))
-    if generation is not None:
-        kept_per_language[language] = (generation, choices)
-    return choices
 
+    def choices() -> list[tuple[str, str]]:
+        names = country_names()
+        key = (lambda choice: _sort_key(choice[1])) if language == "fr" else (lambda c: c[1])
+        return sorted(names.items(), key=key)
 
-# In the app's extensions: language -> (content generation, choices).
-_CHOICES_KEY = "tradeportal.hs.country_choices"
+    return kept_per_generation(("country_choices", language), choices)
 
 
 def product_context(node, day, market: str | None, origin: str | None) -> ProductContext:

@@ -12,9 +12,8 @@ from sqlalchemy.orm import Session
 
 from tradeportal.content.registry import ContentType, register_content_type
 from tradeportal.content.transfer import ImportFileError, import_records, read_records
-from tradeportal.countries.queries import countries_by_iso3
+from tradeportal.countries.queries import country_names
 from tradeportal.datafiles import DataFileError, LoadReport, Progress
-from tradeportal.i18n import localized
 from tradeportal.product import ProductContext, ProductSection, register_product_section
 from tradeportal.regulations.briefs import RegulationBrief
 from tradeportal.regulations.models import Agency, Direction, Procedure, Regulation
@@ -100,13 +99,10 @@ class RegulationsSection:
 def collect_regulations(product: ProductContext) -> RegulationsSection | None:
     """Group what applies to the product in the home country by direction of trade."""
     found = applicable_regulations(product.code, product.day, product.home_country)
-    codes = {iso3 for regulation, _ in found for iso3 in regulation.partner_codes}
-    codes |= {code for code in (product.origin, product.market, product.home_country) if code}
-    countries = countries_by_iso3(codes)
+    names = country_names()
 
     def name(iso3: str) -> str:
-        country = countries.get(iso3)
-        return str(localized(country, "name")) if country else iso3
+        return names.get(iso3, iso3)
 
     groups = []
     for direction in Direction:

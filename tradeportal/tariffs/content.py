@@ -13,9 +13,9 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from tradeportal.content.registry import ContentType, register_content_type
-from tradeportal.countries.queries import countries_by_iso3
+from tradeportal.countries.queries import country_names
 from tradeportal.hs.codes import format_code
-from tradeportal.i18n import localized, number
+from tradeportal.i18n import number
 from tradeportal.product import ProductContext, ProductSection, register_product_section
 from tradeportal.tariffs.models import (
     InternalTax,
@@ -237,15 +237,7 @@ def collect_tariffs(product: ProductContext) -> TariffsSection:
     preferences = (
         preferences_for(code, product.market, product.origin, day) if product.market else None
     )
-    origin_codes = {
-        origin.origin
-        for match in (preferences.matches if preferences else [])
-        for origin in match.rate.origins
-    }
-    wanted = {product.home_country, product.market, product.origin, *origin_codes}
-    names = {
-        iso3: str(localized(c, "name")) for iso3, c in countries_by_iso3(wanted - {None}).items()
-    }
+    names = country_names()
     section = TariffsSection(
         home_country=product.home_country,
         home_name=names.get(product.home_country, product.home_country),
