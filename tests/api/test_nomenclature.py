@@ -89,3 +89,22 @@ def test_without_market_and_origin_their_sections_are_null(api):
         "tenders",
         "countries",
     }
+
+
+def test_the_product_view_gives_rules_and_procedures_as_their_own_endpoints_do(api):
+    """The product view reads plain rows (regulations/briefs.py), the endpoints ORM objects:
+    both must say the same of each rule and procedure, HS links aside."""
+    url = "/api/v1/products/080450?origin=IND&date=2026-06-01"
+    sections = json_of(api.get(url))["data"]["sections"]
+    items = [item for group in sections["regulations"]["groups"] for item in group["items"]]
+    procedures = sections["procedures"]
+    assert items and procedures
+    for item in items:
+        rule = item["regulation"]
+        own = json_of(api.get(f"/api/v1/regulations/{rule['slug']}"))["data"]
+        assert {key: own[key] for key in rule} == rule
+    for item in procedures:
+        procedure = item["procedure"]
+        own = json_of(api.get(f"/api/v1/procedures/{procedure['slug']}"))["data"]
+        assert {key: own[key] for key in procedure} == procedure
+        assert procedure["steps"] and procedure["regulations"]

@@ -8,6 +8,7 @@ import pytest
 
 from tradeportal.tariffs.queries import (
     internal_taxes_for,
+    internal_taxes_of,
     preferences_for,
     schedules_for,
     tariff_lines_for,
@@ -123,6 +124,19 @@ def test_uk_vat_starts_on_4_january_2011(app_context):
     assert [t.item.rate_text for t in internal_taxes_for("0901", "GBR", date(2011, 1, 4))] == [
         "20%"
     ]
+
+
+@pytest.mark.parametrize("code", ["220300", "22", "090121"])
+def test_taxes_of_two_countries_at_once_are_each_country_s_own(app_context, code):
+    both = internal_taxes_of(code, ["MUS", "GBR", "MUS"], TODAY_ISH)
+    assert set(both) == {"MUS", "GBR"}
+    for country in ("MUS", "GBR"):
+        alone = internal_taxes_for(code, country, TODAY_ISH)
+        assert [(t.item.name, t.via, t.parts) for t in both[country]] == [
+            (t.item.name, t.via, t.parts) for t in alone
+        ]
+        assert all(t.item.country_iso3 == country for t in both[country])
+    assert both["MUS"] and both["GBR"]  # VAT in both: neither answer is empty by accident
 
 
 def eligible_schemes(code, market, origin, day) -> list[str]:

@@ -1,11 +1,12 @@
-"""Regulations as the product page reads them: plain rows, not ORM objects.
+"""Regulations and procedures as the product page reads them: plain rows, not ORM objects.
 
 A product page shows ~40 regulations with their agency, partners and documents. Loaded
 as ORM objects with eager relationships that cost ~2.5 ms a page, most of it in the
 identity map and the instrumented collections, which a read-only page does not need.
-Here the same four queries (links, regulations with agencies, partners, documents) run
-through SQLAlchemy Core into frozen dataclasses; templates, the API schemas and the
-product sheet read them with the same attribute names as the models.
+Here the same queries (regulations with agencies, partners, documents; procedures,
+steps, regulations named) run through SQLAlchemy Core into frozen dataclasses;
+templates, the API schemas and the product sheet read them with the same attribute
+names as the models.
 """
 
 import functools
@@ -20,10 +21,13 @@ from tradeportal.regulations.models import (
     Agency,
     AgencyKind,
     Direction,
+    Procedure,
+    ProcedureStep,
     Regulation,
     RegulationKind,
     RegulationPartner,
     RequiredDocument,
+    procedure_regulations,
 )
 from tradeportal.validity import is_valid_on
 
@@ -131,6 +135,18 @@ def _documents_statement():
     )
 
 
+class _Agencies(dict):
+    """One AgencyBrief per agency of a load, from the agency columns of a row."""
+
+    def __call__(self, slug, name_en, name_fr, kind) -> AgencyBrief | None:
+        if slug is None:
+            return None
+        found = self.get(slug)
+        if found is None:
+            found = self[slug] = AgencyBrief(slug, name_en, name_fr, kind)
+        return found
+
+
 def regulation_briefs(ids, keep) -> list[RegulationBrief]:
     """Load the regulations ``ids`` that ``keep(row)`` accepts, with their details.
 
@@ -140,16 +156,7 @@ def regulation_briefs(ids, keep) -> list[RegulationBrief]:
     ids = sorted(ids)
     if not ids:
         return []
-    agencies: dict[str, AgencyBrief] = {}
-
-    def agency(slug, name_en, name_fr, kind) -> AgencyBrief | None:
-        if slug is None:
-            return None
-        found = agencies.get(slug)
-        if found is None:
-            found = agencies[slug] = AgencyBrief(slug, name_en, name_fr, kind)
-        return found
-
+    agency = _Agencies()
     columns = len(_COLUMNS)
     rows = [row for row in db.read(_regulations_statement(), {"ids": ids}) if keep(row)]
     if not rows:
@@ -172,5 +179,117 @@ def regulation_briefs(ids, keep) -> list[RegulationBrief]:
             tuple(partners.get(row.id, ())),
             tuple(documents.get(row.id, ())),
         )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class StepBrief:
+    position: int
+    agency: AgencyBrief | None
+    action: str
+    documents: str | None
+    fee: str | None
+    expected_time: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RegulationSlug:
+    """A regulation a procedure names (the API lists their slugs)."""
+
+    slug: str
+
+
+# eq=False: hashed by identity, as the applicability code keys dicts by procedure.
+@dataclass(frozen=True, slots=True, eq=False)
+class ProcedureBrief:
+    """Every column of a procedure, with its steps in order and the regulations it names."""
+
+    id: int
+    slug: str
+    title_en: str
+    title_fr: str | None
+    summary: str | None
+    direction: Direction
+    country_iso3: str
+    valid_from: date
+    valid_to: date | None
+    source_url: str | None
+    issued_by: str | None
+    last_verified_on: date | None
+    last_verified_by: str | None
+    is_demo: bool
+    steps: tuple[StepBrief, ...]
+    regulations: tuple[RegulationSlug, ...]  # by title, as the model orders them
+
+    def is_valid_on(self, day: date) -> bool:
+        return is_valid_on(self.valid_from, self.valid_to, day)
+
+
+_PROCEDURE_COLUMNS = (
+    "id", "slug", "title_en", "title_fr", "summary", "direction", "country_iso3",
+    "valid_from", "valid_to", "source_url", "issued_by", "last_verified_on",
+    "last_verified_by", "is_demo",
+)  # fmt: skip
+
+
+@functools.cache
+def _procedures_statement():
+    return select(*(getattr(Procedure, name) for name in _PROCEDURE_COLUMNS)).where(
+        Procedure.id.in_(bindparam("ids", expanding=True))
+    )
+
+
+@functools.cache
+def _steps_statement():
+    return (
+        select(
+            ProcedureStep.procedure_id,
+            ProcedureStep.position,
+            ProcedureStep.action,
+            ProcedureStep.documents,
+            ProcedureStep.fee,
+            ProcedureStep.expected_time,
+            *_AGENCY_COLUMNS,
+        )
+        .outerjoin(Agency, Agency.id == ProcedureStep.agency_id)
+        .where(ProcedureStep.procedure_id.in_(bindparam("ids", expanding=True)))
+        .order_by(ProcedureStep.procedure_id, ProcedureStep.position)
+    )
+
+
+@functools.cache
+def _named_regulations_statement():
+    link = procedure_regulations.c
+    return (
+        select(link.procedure_id, Regulation.slug)
+        .join(Regulation, Regulation.id == link.regulation_id)
+        .where(link.procedure_id.in_(bindparam("ids", expanding=True)))
+        .order_by(link.procedure_id, Regulation.title_en)
+    )
+
+
+def procedure_briefs(ids, keep) -> list[ProcedureBrief]:
+    """Load the procedures ``ids`` that ``keep(row)`` accepts, with steps and regulations."""
+    ids = sorted(ids)
+    if not ids:
+        return []
+    rows = [row for row in db.read(_procedures_statement(), {"ids": ids}) if keep(row)]
+    if not rows:
+        return []
+    kept = [row.id for row in rows]
+    agency = _Agencies()
+    steps: dict[int, list[StepBrief]] = {}
+    for procedure_id, position, action, documents, fee, time, *by in db.read(
+        _steps_statement(), {"ids": kept}
+    ):
+        steps.setdefault(procedure_id, []).append(
+            StepBrief(position, agency(*by), action, documents, fee, time)
+        )
+    named: dict[int, list[RegulationSlug]] = {}
+    for procedure_id, slug in db.read(_named_regulations_statement(), {"ids": kept}):
+        named.setdefault(procedure_id, []).append(RegulationSlug(slug))
+    return [
+        ProcedureBrief(*row, tuple(steps.get(row.id, ())), tuple(named.get(row.id, ())))
         for row in rows
     ]

@@ -3,8 +3,8 @@
 What applies to a code is found with one indexed query on the prefix link table (the
 code and its ancestors, ``prefix IN (...)``) joined to the owners in force on the day;
 exclusions and the "applies via" prefix are then resolved in Python, and children are
-read with one ``IN`` query per kind (regulations as plain rows, see briefs.py; procedures
-with ``selectinload``) so a page costs a fixed number of queries.
+read with one ``IN`` query per kind, as plain rows (briefs.py), so a page costs a fixed
+number of queries.
 """
 
 import functools
@@ -17,7 +17,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from tradeportal.db import db
 from tradeportal.hs.codes import normalise_hs_code
 from tradeportal.hs.prefixes import prefixes_of, resolve_applicability
-from tradeportal.regulations.briefs import RegulationBrief, regulation_briefs
+from tradeportal.regulations.briefs import (
+    ProcedureBrief,
+    RegulationBrief,
+    procedure_briefs,
+    regulation_briefs,
+)
 from tradeportal.regulations.models import (
     Agency,
     Direction,
@@ -89,6 +94,33 @@ def _owners(owner_model, details, links) -> list:
     return db.session.scalars(_owners_statement(owner_model, details), {"ids": ids}).all()
 
 
+def _applying(owner_column, load_briefs, code, day, country_iso3, direction) -> dict:
+    """Map each owner that applies to ``code`` to its via prefix (see resolve_applicability).
+
+    Owners are regulations or procedures (``owner_column`` of their link table), loaded as
+    briefs by ``load_briefs``: those of ``country_iso3`` in force on ``day`` and, when
+    given, of that ``direction``.
+    """
+    digits = normalise_hs_code(code).digits
+    wanted = _direction(direction)
+    links = _links_to(owner_column.class_, owner_column, digits)
+    # Selected by primary key only and filtered here: with more conditions in SQL the
+    # planner may scan every owner of the country through its index instead.
+    candidates = load_briefs(
+        {owner for owner, _prefix, _excluded in links},
+        keep=lambda row: (
+            row.country_iso3 == country_iso3
+            and is_valid_on(row.valid_from, row.valid_to, day)
+            and (wanted is None or row.direction == wanted)
+        ),
+    )
+    by_id = {owner.id: owner for owner in candidates}
+    return resolve_applicability(
+        digits,
+        ((by_id[owner], prefix, excluded) for owner, prefix, excluded in links if owner in by_id),
+    )
+
+
 def applicable_regulations(
     code: str,
     day: date,
@@ -105,23 +137,8 @@ def applicable_regulations(
     partner-limited regulations are kept too (their ``partner_codes`` say for whom).
     Regulations come as read-only rows (briefs.py), for the product page and its API.
     """
-    digits = normalise_hs_code(code).digits
-    wanted = _direction(direction)
-    links = _links_to(RegulationHsLink, RegulationHsLink.regulation_id, digits)
-    # Selected by primary key only and filtered here: with more conditions in SQL the
-    # planner may scan every regulation of the country through its index instead.
-    candidates = regulation_briefs(
-        {owner for owner, _prefix, _excluded in links},
-        keep=lambda row: (
-            row.country_iso3 == country_iso3
-            and is_valid_on(row.valid_from, row.valid_to, day)
-            and (wanted is None or row.direction == wanted)
-        ),
-    )
-    by_id = {regulation.id: regulation for regulation in candidates}
-    via = resolve_applicability(
-        digits,
-        ((by_id[owner], prefix, excluded) for owner, prefix, excluded in links if owner in by_id),
+    via = _applying(
+        RegulationHsLink.regulation_id, regulation_briefs, code, day, country_iso3, direction
     )
     found = [(reg, prefix) for reg, prefix in via.items() if reg.applies_to_partner(partner)]
     found.sort(
@@ -140,24 +157,13 @@ def applicable_procedures(
     country_iso3: str,
     *,
     direction: Direction | str | None = None,
-) -> list[tuple[Procedure, str]]:
-    """Return (procedure, via prefix) for every procedure of a country that applies to a code."""
-    digits = normalise_hs_code(code).digits
-    wanted = _direction(direction)
-    links = _links_to(ProcedureHsLink, ProcedureHsLink.procedure_id, digits)
-    # Selected by primary key only and filtered here: with more conditions in SQL the
-    # planner may scan every procedure of the country through its index instead.
-    candidates = _owners(Procedure, PROCEDURE_DETAILS, links)
-    by_id = {
-        procedure.id: procedure
-        for procedure in candidates
-        if procedure.country_iso3 == country_iso3
-        and procedure.is_valid_on(day)
-        and (wanted is None or procedure.direction == wanted)
-    }
-    via = resolve_applicability(
-        digits,
-        ((by_id[owner], prefix, excluded) for owner, prefix, excluded in links if owner in by_id),
+) -> list[tuple[ProcedureBrief, str]]:
+    """Return (procedure, via prefix) for every procedure of a country that applies to a code.
+
+    Procedures come as read-only rows (briefs.py), for the product page and its API.
+    """
+    via = _applying(
+        ProcedureHsLink.procedure_id, procedure_briefs, code, day, country_iso3, direction
     )
     found = list(via.items())
     found.sort(key=lambda item: (DIRECTION_ORDER[item[0].direction], item[0].title_en))

@@ -29,7 +29,7 @@ from tradeportal.tariffs.queries import (
     LineMatch,
     LinesAnswer,
     edition_of,
-    internal_taxes_for,
+    internal_taxes_of,
     preferences_for,
     tariff_lines_for,
 )
@@ -238,13 +238,11 @@ def collect_tariffs(product: ProductContext) -> TariffsSection:
         preferences_for(code, product.market, product.origin, day) if product.market else None
     )
     names = country_names()
+    taxes = internal_taxes_of(code, {product.home_country, product.market} - {None}, day)
     section = TariffsSection(
         home_country=product.home_country,
         home_name=names.get(product.home_country, product.home_country),
-        home_taxes=[
-            applicable_row(found, day)
-            for found in internal_taxes_for(code, product.home_country, day)
-        ],
+        home_taxes=[applicable_row(found, day) for found in taxes[product.home_country]],
     )
     if not product.market:
         return section
@@ -266,9 +264,7 @@ def collect_tariffs(product: ProductContext) -> TariffsSection:
         )
         (section.eligible_preferences if match.eligible else section.other_preferences).append(row)
     if product.market != product.home_country:
-        section.market_taxes = [
-            applicable_row(found, day) for found in internal_taxes_for(code, product.market, day)
-        ]
+        section.market_taxes = [applicable_row(found, day) for found in taxes[product.market]]
     return section
 
 

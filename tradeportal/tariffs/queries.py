@@ -266,7 +266,7 @@ def _taxes_statement():
     return (
         select(InternalTax, has_include_links(InternalTax, InternalTaxLink, "tax_id"))
         .where(
-            InternalTax.country_iso3 == bindparam("country"),
+            InternalTax.country_iso3.in_(bindparam("countries", expanding=True)),
             InternalTax.valid_on(bindparam("day")),
         )
         .order_by(InternalTax.kind, InternalTax.name)
@@ -275,11 +275,24 @@ def _taxes_statement():
 
 def internal_taxes_for(code: str, country_iso3: str, day: date) -> list[Applicable]:
     """Return the internal taxes of a country that apply to ``code`` on ``day``."""
-    taxes = db.session.execute(_taxes_statement(), {"country": country_iso3, "day": day}).all()
-    if not taxes:
-        return []
-    found = _applicability(code, taxes, InternalTaxLink, "tax_id")
-    return [found[tax.id] for tax, _ in taxes if tax.id in found]
+    return internal_taxes_of(code, (country_iso3,), day)[country_iso3]
+
+
+def internal_taxes_of(code: str, countries, day: date) -> dict[str, list[Applicable]]:
+    """Return the internal taxes of each country that apply to ``code`` on ``day``.
+
+    The product page asks for the home country's and the market's: two statements
+    for both instead of two for each.
+    """
+    countries = sorted(set(countries))
+    parameters = {"countries": countries, "day": day}
+    taxes = db.session.execute(_taxes_statement(), parameters).all()
+    found = _applicability(code, taxes, InternalTaxLink, "tax_id") if taxes else {}
+    answer: dict[str, list[Applicable]] = {country: [] for country in countries}
+    for tax, _ in taxes:
+        if tax.id in found:
+            answer[tax.country_iso3].append(found[tax.id])
+    return answer
 
 
 @dataclass
