@@ -102,22 +102,24 @@ def agreements_of(iso3: str, day: date) -> list[TradeAgreement]:
     return list(db.session.scalars(statement))
 
 
-def _scheme_covers(iso3: str, day: date):
-    groups = groups_of(iso3, day)
-    return PreferenceScheme.id.in_(
-        select(SchemeCountry.scheme_id).where(_party_is(SchemeCountry, iso3, groups))
+@functools.cache
+def _schemes_statement():
+    """Built once, run with parameters: the product page asks this on every visit."""
+    covered = select(SchemeCountry.scheme_id).where(
+        _party_is(SchemeCountry, bindparam("iso3"), bindparam("groups", expanding=True))
+    )
+    return (
+        select(PreferenceScheme)
+        .where(PreferenceScheme.valid_on(bindparam("day")), PreferenceScheme.id.in_(covered))
+        .order_by(PreferenceScheme.title)
     )
 
 
 @per_unit_of_work
 def schemes_of(iso3: str, day: date) -> tuple[PreferenceScheme, ...]:
     """Return the UK preference schemes in force on ``day`` that cover ``iso3``."""
-    statement = (
-        select(PreferenceScheme)
-        .where(PreferenceScheme.valid_on(day), _scheme_covers(iso3, day))
-        .order_by(PreferenceScheme.title)
-    )
-    return tuple(db.session.scalars(statement))
+    parameters = {"iso3": iso3, "groups": sorted(groups_of(iso3, day)), "day": day}
+    return tuple(db.session.scalars(_schemes_statement(), parameters))
 
 
 def schemes_for(origin_iso3: str, market_iso3: str, day: date) -> list[PreferenceScheme]:

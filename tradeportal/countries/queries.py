@@ -1,11 +1,12 @@
 """Reading countries and country groups; cheap checks other areas call on every request."""
 
+import functools
 import re
 import time
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from tradeportal.content_cache import kept_per_generation
 from tradeportal.countries.models import Country, CountryGroupMember
@@ -112,22 +113,30 @@ def _countries_seen() -> dict[str, Country | None]:
     return {}
 
 
+@functools.cache
+def _membership_statement(wanted, known):
+    """Built once (every product page asks): ``wanted`` of the rows where ``known`` is given."""
+    return select(wanted).where(
+        known == bindparam("known"), CountryGroupMember.valid_on(bindparam("day"))
+    )
+
+
 @per_unit_of_work
 def members_of(group_code: str, day: date) -> frozenset[str]:
     """Return the ISO3 codes of the group's members on ``day`` (empty for an unknown group)."""
-    statement = select(CountryGroupMember.country_iso3).where(
-        CountryGroupMember.group_code == group_code, CountryGroupMember.valid_on(day)
+    statement = _membership_statement(
+        CountryGroupMember.country_iso3, CountryGroupMember.group_code
     )
-    return frozenset(db.session.scalars(statement))
+    return frozenset(db.read(statement, {"known": group_code, "day": day}).scalars())
 
 
 @per_unit_of_work
 def groups_of(iso3: str, day: date) -> frozenset[str]:
     """Return the codes of the groups ``iso3`` belongs to on ``day``."""
-    statement = select(CountryGroupMember.group_code).where(
-        CountryGroupMember.country_iso3 == iso3, CountryGroupMember.valid_on(day)
+    statement = _membership_statement(
+        CountryGroupMember.group_code, CountryGroupMember.country_iso3
     )
-    return frozenset(db.session.scalars(statement))
+    return frozenset(db.read(statement, {"known": iso3, "day": day}).scalars())
 
 
 def group_exists(code: str) -> bool:
