@@ -110,7 +110,7 @@ def test_a_change_made_by_another_process_shows_at_once(app, client, layer):
     assert regulation.title_en not in page
 
 
-@pytest.mark.config(PAGE_CACHE_ENTRIES=0)
+@SECTIONS_ONLY
 def test_the_country_pickers_show_a_country_renamed_by_another_process(app, client):
     """The pickers' list is kept per language and content generation (hs/views.py)."""
     before = client.get(PAGE).get_data(as_text=True)

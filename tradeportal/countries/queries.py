@@ -91,14 +91,8 @@ def country_names() -> dict[str, str]:
     for them cost a query or two of ~0.2 ms a page.
     """
     language = chosen_language()
-    shown, other = (
-        (Country.name_fr, Country.name_en)
-        if language == "fr"
-        else (
-            Country.name_en,
-            Country.name_fr,
-        )
-    )
+    french, english = Country.name_fr, Country.name_en
+    shown, other = (french, english) if language == "fr" else (english, french)
 
     def read() -> dict[str, str]:
         rows = db.read(select(Country.iso3, shown, other))
