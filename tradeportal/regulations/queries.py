@@ -67,15 +67,6 @@ def _links_statement(link_model, owner_column):
     )
 
 
-@functools.cache
-def _owners_statement(owner_model, details):
-    return (
-        select(owner_model)
-        .where(owner_model.id.in_(bindparam("ids", expanding=True)))
-        .options(*details)
-    )
-
-
 def _links_to(link_model, owner_column, digits: str) -> list[tuple[int, str, bool]]:
     """Return (owner id, prefix, excluded) of the links on the code and its ancestors.
 
@@ -84,14 +75,6 @@ def _links_to(link_model, owner_column, digits: str) -> list[tuple[int, str, boo
     """
     rows = db.read(_links_statement(link_model, owner_column), {"prefixes": prefixes_of(digits)})
     return [(owner, prefix, excluded) for owner, prefix, excluded in rows]
-
-
-def _owners(owner_model, details, links) -> list:
-    """Load the owners named by ``links`` with their details (none when there are no links)."""
-    ids = sorted({owner for owner, _prefix, _excluded in links})
-    if not ids:
-        return []
-    return db.session.scalars(_owners_statement(owner_model, details), {"ids": ids}).all()
 
 
 def _applying(owner_column, load_briefs, code, day, country_iso3, direction) -> dict:
